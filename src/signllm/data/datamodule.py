@@ -1,0 +1,232 @@
+"""SignDataModule: one or several sign languages (from ``conf/language``) as Lightning dataloaders.
+
+Each language's folder holds Prompt2Sign splits, either on disk (``source=prompt2sign``: the language's
+``root``) or generated once by the built-in synthetic corpus (``source=synthetic``). Splits are packed
+into HDF5 caches, tokenizers are trained once on all languages' training text and saved next to the
+caches, and ``info`` tells the model what it needs. ``batch_size`` is global: each of the trainer's
+ranks gets ``batch_size / world_size`` (the trainer runs with ``use_distributed_sampler=False``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from lightning.pytorch import LightningDataModule
+from omegaconf import DictConfig, OmegaConf
+from torch.utils.data import DataLoader
+
+from signllm.data.cache import PackedSplit, ensure_packed
+from signllm.data.dataset import SignDataset, collate
+from signllm.data.sampler import LengthBucketBatchSampler
+from signllm.data.tokenizer import Tokenizers
+from signllm.skeleton import COUNTER
+
+SPLITS = ("train", "dev", "test")
+SOURCES = ("synthetic", "prompt2sign")
+SYNTHETIC_SCALE = 9  # the synthetic corpus is written like Prompt2Sign
+
+
+@dataclass
+class DataInfo:
+    """What the data tells the model; ``languages`` order is the ``lang`` index of batches."""
+
+    languages: list[str]
+    tokenizers: Tokenizers
+    mean_pose: np.ndarray  # (FRAME_SIZE,) mean training frame, counter 0
+    mean_length: float
+    max_length: int
+    fps: dict[str, float]
+    scale: dict[str, float]
+
+    def to_dict(self) -> dict:
+        """JSON-safe form (checkpoints, hyperparameters)."""
+        return {
+            "languages": list(self.languages),
+            "tokenizers": self.tokenizers.to_json(),
+            "mean_pose": [float(value) for value in self.mean_pose],
+            "mean_length": float(self.mean_length),
+            "max_length": int(self.max_length),
+            "fps": {code: float(fps) for code, fps in self.fps.items()},
+            "scale": {code: float(scale) for code, scale in self.scale.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> DataInfo:
+        return cls(
+            languages=list(data["languages"]),
+            tokenizers=Tokenizers.from_json(data["tokenizers"]),
+            mean_pose=np.asarray(data["mean_pose"], dtype=np.float32),
+            mean_length=float(data["mean_length"]),
+            max_length=int(data["max_length"]),
+            fps=dict(data["fps"]),
+            scale=dict(data["scale"]),
+        )
+
+
+class SignDataModule(LightningDataModule):
+    """Train/dev/test dataloaders over ``languages`` (code -> spec of ``conf/language/<code>.yaml``)."""
+
+    def __init__(
+        self,
+        languages: Mapping[str, Mapping],
+        source: str = "synthetic",
+        synthetic_root: str | None = None,
+        synthetic: Mapping | None = None,
+        cache_dir: str = "data/cache",
+        batch_size: int = 16,
+        num_workers: int = 0,
+        input: str = "text",
+        prompt_rate: float = 0.5,
+        max_frames: int | None = None,
+        vocab_size: int = 2000,
+        tokenizers: str | None = None,
+        seed: int = 0,
+    ):
+        super().__init__()
+        if isinstance(languages, DictConfig):
+            languages = OmegaConf.to_container(languages, resolve=True)
+        if not languages:
+            raise ValueError("data.languages: select at least one language, e.g. language=asl")
+        if source not in SOURCES:
+            raise ValueError(f"data.source must be one of {SOURCES}, got {source!r}")
+        if source == "synthetic" and not synthetic_root:
+            raise ValueError("data.synthetic_root: required with source=synthetic")
+        self.specs = {code: dict(spec) for code, spec in languages.items()}
+        self.source, self.synthetic_root = source, synthetic_root
+        self.synthetic = dict(synthetic or {})
+        self.cache_dir, self.tokenizers_path = Path(cache_dir), tokenizers
+        self.batch_size, self.num_workers = batch_size, num_workers
+        self.input, self.prompt_rate, self.max_frames = input, prompt_rate, max_frames
+        self.vocab_size, self.seed = vocab_size, seed
+        self._datasets: dict[str, SignDataset] = {}
+        self._info: DataInfo | None = None
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.specs)
+
+    def folders(self) -> dict[str, Path]:
+        """Each language's folder of Prompt2Sign splits (generating the synthetic corpus if needed)."""
+        if self.source == "synthetic":
+            from signllm.data.synthetic import ensure_corpus
+
+            folders = ensure_corpus(Path(self.synthetic_root), self.languages, self.seed, **self.synthetic)
+            return {code: Path(folders[code]) for code in self.languages}
+        for code, spec in self.specs.items():
+            if not spec.get("root"):
+                raise ValueError(f"language.{code}.root: required with data.source=prompt2sign")
+        return {code: Path(spec["root"]) for code, spec in self.specs.items()}
+
+    def _packed(self) -> dict[str, dict[str, Path]]:
+        """split -> language -> packed cache path (packing what is missing or stale)."""
+        folders = self.folders()
+        return {
+            split: {
+                code: ensure_packed(folder, split, self.cache_dir, f"{self.source}-{code}")
+                for code, folder in folders.items()
+            }
+            for split in SPLITS
+        }
+
+    def prepare_data(self) -> None:
+        """Generate/pack/train once (Lightning calls this on one process per node)."""
+        self._tokenizers(self._packed()["train"])
+
+    def _tokenizers(self, train: Mapping[str, Path]) -> Tokenizers:
+        """The saved tokenizers (``data.tokenizers``), or those trained on these caches, trained once."""
+        if self.tokenizers_path:
+            return Tokenizers.load(self.tokenizers_path)
+        key = json.dumps([self.vocab_size, {c: (p.name, self.specs[c].get("prompts")) for c, p in train.items()}])
+        path = self.cache_dir / f"tokenizers.{hashlib.sha1(key.encode()).hexdigest()[:16]}.json"
+        if not path.is_file():
+            texts, glosses = [], []
+            for code, cache in train.items():
+                split, prompts = PackedSplit(cache), self.specs[code].get("prompts") or ["{text}"]
+                texts += split.texts
+                texts += [prompts[i % len(prompts)].replace("{text}", text) for i, text in enumerate(split.texts)]
+                glosses += split.glosses or split.texts
+            Tokenizers.train(texts, glosses, self.languages, self.vocab_size).save(path)
+        return Tokenizers.load(path)
+
+    def setup(self, stage: str | None = None) -> None:
+        if self._info is not None:
+            return
+        packed = self._packed()
+        tokenizers = self._tokenizers(packed["train"])
+        prompts = {code: spec.get("prompts") or [] for code, spec in self.specs.items()}
+        for split, caches in packed.items():
+            self._datasets[split] = SignDataset(
+                {code: PackedSplit(path) for code, path in caches.items()},
+                tokenizers,
+                self.languages,
+                prompts,
+                input=self.input,
+                prompt_rate=self.prompt_rate,
+                seed=self.seed,
+                max_frames=self.max_frames if split == "train" else None,
+            )
+        train = self._datasets["train"]
+        if len(train) == 0:
+            raise ValueError(f"no training clips (data.max_frames={self.max_frames}, languages {self.languages})")
+        splits = train.splits.values()
+        mean_pose = sum(split.frame_sum for split in splits) / sum(int(split.lengths.sum()) for split in splits)
+        mean_pose[COUNTER] = 0.0
+        self._info = DataInfo(
+            languages=self.languages,
+            tokenizers=tokenizers,
+            mean_pose=mean_pose.astype(np.float32),
+            mean_length=float(train.lengths.mean()),
+            max_length=int(train.lengths.max()),
+            fps={code: float(spec["fps"]) for code, spec in self.specs.items()},
+            scale={
+                code: float(SYNTHETIC_SCALE if self.source == "synthetic" else spec["scale"])
+                for code, spec in self.specs.items()
+            },
+        )
+
+    @property
+    def info(self) -> DataInfo:
+        if self._info is None:
+            raise RuntimeError("SignDataModule.info is available after setup()")
+        return self._info
+
+    def dataset(self, split: str) -> SignDataset:
+        """The dataset of ``split`` (train, dev or test), e.g. for evaluation code to iterate."""
+        if split not in SPLITS:
+            raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
+        self.setup()
+        return self._datasets[split]
+
+    def _replicas(self) -> tuple[int, int]:
+        """(world size, global rank) of the attached trainer, or (1, 0) standalone."""
+        return (self.trainer.world_size, self.trainer.global_rank) if self.trainer is not None else (1, 0)
+
+    def _loader(self, split: str, shuffle: bool) -> DataLoader:
+        world_size, rank = self._replicas()
+        if self.batch_size % world_size:
+            raise ValueError(f"data.batch_size={self.batch_size} (global) is not divisible by world size {world_size}")
+        dataset = self.dataset(split)
+        sampler = LengthBucketBatchSampler(
+            dataset.lengths,
+            self.batch_size // world_size,
+            num_replicas=world_size,
+            rank=rank,
+            shuffle=shuffle,
+            seed=self.seed,
+            on_epoch=dataset.set_epoch if shuffle else None,
+        )
+        return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=self.num_workers)
+
+    def train_dataloader(self) -> DataLoader:
+        return self._loader("train", shuffle=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return self._loader("dev", shuffle=False)
+
+    def test_dataloader(self) -> DataLoader:
+        return self._loader("test", shuffle=False)

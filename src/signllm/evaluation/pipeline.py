@@ -1,0 +1,147 @@
+"""One evaluation run from a composed config: the body of evaluate.py.
+
+Every production checkpoint, the ground truth (the ceiling) and the baselines are generated on each
+split, back-translated by the one frozen evaluator and scored; rank 0 prints the tables and writes
+``results.{md,csv,json}`` to the run folder (the JSON names the evaluator by its SHA-256). Under
+``torchrun`` the ranks share the samples (see ``runner``) and all get the same report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+from rich.console import Console
+from rich.progress import Progress
+
+from signllm.data.dataset import collate
+from signllm.evaluation import tables
+from signllm.evaluation.baselines import build_baselines
+from signllm.evaluation.runner import distributed, evaluate_split, shard_batches
+from signllm.evaluation.systems import clips, ground_truth, honest, model_view
+from signllm.models.backtranslator import BackTranslatorModule
+from signllm.models.production import ProductionModule
+
+CEILING = "ground truth (ceiling)"
+
+
+def file_hash(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checkpoint_names(checkpoints) -> dict[str, str]:
+    """name -> path from a mapping, or from a list (``<run>/<stem>`` for files under ``checkpoints/``)."""
+    if checkpoints is None:
+        return {}
+    if isinstance(checkpoints, (dict, DictConfig)):
+        return {str(name): str(path) for name, path in checkpoints.items()}
+    names = {}
+    for path in map(Path, checkpoints):
+        name = f"{path.parent.parent.name}/{path.stem}" if path.parent.name == "checkpoints" else path.stem
+        names[name if name not in names else str(path)] = str(path)
+    return names
+
+
+def _device(choice: str) -> torch.device:
+    if choice != "auto":
+        return torch.device(choice)
+    if torch.cuda.is_available():
+        return torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+    return torch.device("cpu")
+
+
+def _init_distributed(device: torch.device) -> None:
+    """Join the process group when launched by torchrun with several ranks."""
+    if int(os.environ.get("WORLD_SIZE", 1)) > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+
+
+def _barrier() -> None:
+    if distributed()[1] > 1:
+        dist.barrier()
+
+
+def _systems(cfg: DictConfig, datamodule, device: torch.device) -> tuple[dict, list[str]]:
+    """name -> (system, dataset view) in table order, and notes on what could not be evaluated."""
+    systems = {CEILING: (ground_truth, lambda dataset: dataset)}
+    for name, path in checkpoint_names(cfg.checkpoints).items():
+        module = ProductionModule.load(path, map_location=device)
+        systems[name] = (honest(module, cfg.max_frames), lambda dataset, info=module.info: model_view(dataset, info))
+    notes = []
+    if cfg.baselines:
+        baselines = build_baselines(clips(datamodule.dataset("train")), datamodule.info.tokenizers)
+        if "gloss lexicon" not in baselines:
+            notes.append("gloss lexicon: not available (the training split has no glosses)")
+        for name, baseline in baselines.items():
+            systems[name] = (honest(baseline, cfg.max_frames), lambda dataset: dataset)
+    return systems, notes
+
+
+def evaluate(cfg: DictConfig) -> dict:
+    """Score every system on every split; the report (also written by rank 0) as a dict."""
+    device = _device(cfg.device)
+    _init_distributed(device)
+    rank, world_size = distributed()
+    datamodule = instantiate(cfg.data)
+    if rank == 0:
+        datamodule.prepare_data()  # generates / packs / trains tokenizers once
+    _barrier()
+    datamodule.setup()
+    if len(datamodule.languages) != 1:
+        raise ValueError(f"evaluate one sign language at a time (language=asl), got {datamodule.languages}")
+    language = datamodule.languages[0]
+    evaluator = BackTranslatorModule.load(cfg.evaluator, map_location=device)
+    systems, notes = _systems(cfg, datamodule, device)
+
+    scores, samples = {}, {}
+    with Progress(disable=rank != 0) as progress:
+        for name, (system, view) in systems.items():
+            for split in cfg.splits:
+                dataset = view(datamodule.dataset(split))
+                total = len(shard_batches(len(dataset), cfg.batch_size, rank, world_size))
+                task = progress.add_task(f"{name} · {split}", total=total)
+                torch.manual_seed(cfg.seed)
+                scores.setdefault(name, {})[split], samples.setdefault(name, {})[split] = evaluate_split(
+                    system, evaluator, dataset, collate, cfg.batch_size, device=device, advance=lambda: progress.advance(task)
+                )
+
+    report = {
+        "language": language,
+        "evaluator": {"path": str(cfg.evaluator), "sha256": file_hash(cfg.evaluator)},
+        "checkpoints": {name: {"path": path, "sha256": file_hash(path)} for name, path in checkpoint_names(cfg.checkpoints).items()},
+        "splits": list(cfg.splits),
+        "max_frames": cfg.max_frames,
+        "world_size": world_size,
+        "scores": scores,
+        "notes": notes + [f"evaluator: {cfg.evaluator} (sha256 {file_hash(cfg.evaluator)[:16]})"],
+        "samples": samples,
+    }
+    if rank == 0:
+        _publish(cfg, report)
+    return report
+
+
+def _publish(cfg: DictConfig, report: dict) -> None:
+    """Print the tables, write the files, send the table to the configured loggers."""
+    title = f"{report['language']} back-translation"
+    console = Console()
+    for table in tables.console_tables(report["scores"], report["splits"], title, report["notes"]):
+        console.print(table)
+    paths = tables.write_reports(cfg.output_dir, report, title)
+    console.print(f"results: {paths['md']} {paths['csv']} {paths['json']}")
+    loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
+    for logger in loggers:
+        tables.log_table(logger, report["scores"], report["splits"], key=f"evaluation/{report['language']}")
+    if any(type(logger).__name__ == "WandbLogger" for logger in loggers):
+        import wandb
+
+        wandb.finish()

@@ -1,0 +1,1 @@
+"""Plain nn.Modules the LightningModules are built from; no Hydra, no Lightning in here."""

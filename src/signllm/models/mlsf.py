@@ -1,0 +1,142 @@
+"""MLSF (Multi-Language Switching Framework): one text encoder + pose decoder group per sign language.
+
+Each sample is routed to its language's group. A trained checkpoint can gain groups for new languages
+(``model.init_from=<ckpt> +model.add_languages=[gsl]``), optionally freezing the old groups
+(``model.freeze_existing=true``); the old groups' weights, and so their outputs, stay as loaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+
+import torch
+from torch import nn
+
+from signllm.models.augmentation import Augmentation
+from signllm.models.components.pose_decoder import ProgressiveDecoder
+from signllm.models.components.text_encoder import TextEncoder
+from signllm.models.production import ProductionModule
+from signllm.models.size import Size
+from signllm.skeleton import FRAME_SIZE
+
+
+class LanguageGroup(nn.Module):
+    """One sign language's encoder-decoder: text ids -> memory -> progressive pose decoder."""
+
+    def __init__(self, vocab_size: int, size: Size, augmentation: Augmentation):
+        super().__init__()
+        self.encoder = TextEncoder(vocab_size, **size.block(size.encoder_layers))
+        self.decoder = ProgressiveDecoder(
+            **size.block(size.decoder_layers),
+            future_frames=augmentation.future_frames,
+            just_counter=augmentation.just_counter,
+        )
+
+    def forward(self, text_ids, text_mask, inputs) -> torch.Tensor:
+        return self.decoder(inputs, self.encoder(text_ids, text_mask), text_mask)
+
+
+class MLSFModule(ProductionModule):
+    load_overrides = {"init_from": None, "add_languages": [], "freeze_existing": False}
+
+    def __init__(
+        self,
+        info,
+        size,
+        augmentation=None,
+        loss=None,
+        optimizer=None,
+        scheduler=None,
+        max_frames: int | None = None,
+        add_languages: Sequence[str] = (),
+        init_from: str | None = None,
+        freeze_existing: bool = False,
+    ):
+        super().__init__(info, size, augmentation, loss, optimizer, scheduler, max_frames)
+        checkpoint = torch.load(init_from, map_location="cpu", weights_only=False) if init_from else None
+        self.info = self._with_groups(info, checkpoint, list(add_languages or []), init_from)
+        vocab_size = len(self.info.tokenizers.text)
+        self.groups = nn.ModuleDict(
+            {code: LanguageGroup(vocab_size, self.size, self.augmentation) for code in self.info.languages}
+        )
+        if checkpoint is not None:
+            self._load_groups(checkpoint, init_from, freeze_existing)
+
+    @staticmethod
+    def _with_groups(info, checkpoint, added: list[str], init_from):
+        """The run's DataInfo, its languages extended by every group this module holds.
+
+        The data's languages come first, so the data's ``lang`` indices stay valid."""
+        if checkpoint is None:
+            if added:
+                raise ValueError("model.add_languages needs model.init_from, the checkpoint to add them to")
+            return info
+        from signllm.data.datamodule import DataInfo
+
+        old = DataInfo.from_dict(checkpoint["data_info"])
+        if clash := [code for code in added if code in old.languages]:
+            raise ValueError(f"model.add_languages: {clash} already have a group in model.init_from={init_from}")
+        if missing := [code for code in info.languages if code not in old.languages + added]:
+            raise ValueError(
+                f"language(s) {missing} of the data have no group in model.init_from={init_from}; "
+                f"add them with +model.add_languages={missing}"
+            )
+        if old.tokenizers.to_json() != info.tokenizers.to_json():
+            raise ValueError(
+                f"the data's tokenizers differ from model.init_from={init_from}'s, and the old groups only "
+                "understand their own tokens: save the checkpoint's (checkpoint['data_info']['tokenizers'], "
+                "Tokenizers.from_json(...).save(file)) and pass them as data.tokenizers=<file>"
+            )
+        languages = list(info.languages) + [c for c in old.languages + added if c not in info.languages]
+        return dataclasses.replace(
+            info, languages=languages, fps={**old.fps, **info.fps}, scale={**old.scale, **info.scale}
+        )
+
+    def _load_groups(self, checkpoint: dict, init_from: str, freeze: bool) -> None:
+        """Copy the checkpoint's groups and start frame in; freeze those groups if asked."""
+        state = {k: v for k, v in checkpoint["state_dict"].items() if k.startswith("groups.") or k == "start_frame"}
+        try:
+            self.load_state_dict(state, strict=False)
+        except RuntimeError as error:
+            raise ValueError(
+                f"model.init_from={init_from}: its groups do not fit this model; model.size and the "
+                f"augmentation's future_frames / just_counter must match the checkpoint's ({error})"
+            ) from error
+        if freeze:
+            for code in checkpoint["data_info"]["languages"]:
+                self.groups[code].requires_grad_(False)
+
+    def by_language(self, lang: torch.Tensor) -> Iterator[tuple[LanguageGroup, torch.Tensor]]:
+        """(group, row indices) for each language present in a batch's ``lang`` (B,)."""
+        if (bad := lang[(lang < 0) | (lang >= len(self.languages))]).numel():
+            raise ValueError(f"batch lang indices {bad.unique().tolist()} name no group; this model has {self.languages}")
+        for index in lang.unique().tolist():
+            yield self.groups[self.languages[index]], (lang == index).nonzero().squeeze(1)
+
+    def teacher_forward(self, batch, inputs):
+        predictions = None
+        for group, rows in self.by_language(batch["lang"]):
+            routed = group(batch["text_ids"][rows], batch["text_mask"][rows], inputs[rows])
+            if predictions is None:
+                predictions = routed.new_zeros(inputs.shape[0], *routed.shape[1:])
+            predictions = predictions.index_put((rows,), routed)
+        return predictions, {}
+
+    @torch.no_grad()
+    def generate(self, batch, max_frames=None, use_cache=True):
+        text_ids, text_mask = batch["text_ids"], batch["text_mask"]
+        parts = []
+        for group, rows in self.by_language(batch["lang"]):
+            memory = group.encoder(text_ids[rows], text_mask[rows])
+            generated = group.decoder.generate(
+                self.start_frame, memory, text_mask[rows], max_frames or self.max_frames, use_cache
+            )
+            parts.append((rows, *generated))
+        longest = max(part.shape[1] for _, part, _ in parts)
+        frames = self.start_frame.new_zeros(text_ids.shape[0], longest, FRAME_SIZE)
+        lengths = text_ids.new_zeros(text_ids.shape[0])
+        for rows, part, part_lengths in parts:
+            frames[rows, : part.shape[1]] = part
+            lengths[rows] = part_lengths
+        return frames, lengths

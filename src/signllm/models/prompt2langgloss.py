@@ -1,0 +1,74 @@
+"""Prompt2LangGloss: one shared parameter set for every sign language; the language rides on LangGloss.
+
+    prompt/text ids -> prompt encoder -> LangGloss head (autoregressive, cross-entropy; greedy at
+    generation) -> LangGloss ``<bos> <asl> W1 <asl> W2 ... <eos>`` -> LangGloss encoder
+    -> progressive pose decoder (cross-attends to the LangGloss encoding)
+
+Training feeds the ground-truth LangGloss to the LangGloss encoder (teacher forcing); generation feeds
+the head's own greedy LangGloss, so the sign language comes from the prompt through its markers and
+``batch["lang"]`` is never read.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from signllm.data.tokenizer import BOS, EOS
+from signllm.models.components.gloss_decoder import GlossDecoder
+from signllm.models.components.pose_decoder import ProgressiveDecoder
+from signllm.models.components.text_encoder import TextEncoder
+from signllm.models.production import ProductionModule
+
+
+class Prompt2LangGlossModule(ProductionModule):
+    def __init__(
+        self,
+        info,
+        size,
+        augmentation=None,
+        loss=None,
+        optimizer=None,
+        scheduler=None,
+        max_frames: int | None = None,
+        gloss_weight: float = 1.0,
+        max_gloss_tokens: int | None = None,
+    ):
+        """``gloss_weight`` scales the LangGloss cross-entropy added to the pose loss;
+        ``max_gloss_tokens`` caps greedy LangGloss (default: twice the input length + 2)."""
+        super().__init__(info, size, augmentation, loss, optimizer, scheduler, max_frames)
+        self.gloss_weight, self.max_gloss_tokens = gloss_weight, max_gloss_tokens
+        size, gloss_vocab = self.size, len(info.tokenizers.gloss)
+        self.prompt_encoder = TextEncoder(len(info.tokenizers.text), **size.block(size.encoder_layers))
+        self.gloss_head = GlossDecoder(gloss_vocab, **size.block(size.gloss_layers))
+        self.gloss_encoder = TextEncoder(gloss_vocab, **size.block(size.gloss_layers))
+        self.pose_decoder = ProgressiveDecoder(
+            **size.block(size.decoder_layers),
+            future_frames=self.augmentation.future_frames,
+            just_counter=self.augmentation.just_counter,
+        )
+
+    def teacher_forward(self, batch, inputs):
+        gloss, gloss_mask = batch["gloss_ids"], batch["gloss_mask"]
+        memory = self.prompt_encoder(batch["text_ids"], batch["text_mask"])
+        logits = self.gloss_head(gloss[:, :-1], memory, batch["text_mask"])
+        token_loss = F.cross_entropy(logits.transpose(1, 2), gloss[:, 1:], reduction="none")
+        target_mask = gloss_mask[:, 1:]
+        gloss_loss = (token_loss * target_mask).sum(1) / target_mask.sum(1).clamp(min=1)
+        predictions = self.pose_decoder(inputs, self.gloss_encoder(gloss, gloss_mask), gloss_mask)
+        return predictions, {"gloss": self.gloss_weight * gloss_loss}
+
+    @torch.no_grad()
+    def langgloss(self, batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """Greedy LangGloss ids (B, G) and mask (B, G) of a batch's text_ids / text_mask."""
+        text_ids, text_mask = batch["text_ids"], batch["text_mask"]
+        max_tokens = self.max_gloss_tokens or 2 * text_ids.shape[1] + 2
+        return self.gloss_head.greedy(self.prompt_encoder(text_ids, text_mask), text_mask, BOS, EOS, max_tokens)
+
+    @torch.no_grad()
+    def generate(self, batch, max_frames=None, use_cache=True):
+        gloss, gloss_mask = self.langgloss(batch)
+        memory = self.gloss_encoder(gloss, gloss_mask)
+        return self.pose_decoder.generate(
+            self.start_frame, memory, gloss_mask, max_frames or self.max_frames, use_cache
+        )

@@ -1,0 +1,46 @@
+"""``python -m signllm.preprocess``: run the configured stages (conf/preprocess.yaml) for one shard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig, OmegaConf
+
+from signllm.preprocess import pipeline
+from signllm.preprocess.manifest import build_manifest
+
+CONFIG_DIR = str(Path(__file__).resolve().parents[3] / "conf")
+
+
+def run(cfg: DictConfig):
+    """Run ``cfg.stages`` in order; returns the report when ``write`` ran, else None."""
+    unknown = set(cfg.stages) - set(pipeline.STAGES)
+    if unknown:
+        raise ValueError(f"stages: unknown {sorted(unknown)}; expected some of {pipeline.STAGES}")
+    output_dir = Path(cfg.output_dir)
+    sources = build_manifest(cfg.input_dir, OmegaConf.to_container(cfg.texts))
+    pose2d, pose3d = pipeline.stores(output_dir, cfg.split)
+    lift = OmegaConf.to_container(cfg.lift)
+    report = None
+    for stage in pipeline.STAGES:
+        if stage not in cfg.stages:
+            continue
+        if stage in ("json2h5", "import"):
+            pipeline.ingest(sources, pose2d, cfg.shard, cfg.num_shards, cfg.chunk_clips, cfg.progress)
+            pipeline.merge_if_complete(sources, pose2d, output_dir / f"{cfg.split}.h5")
+        elif stage == "lift":
+            pipeline.lift(pose2d, pose3d, cfg.shard, cfg.num_shards, lift, cfg.progress)
+        else:
+            report = pipeline.write(sources, pose2d, pose3d, output_dir, cfg.split, cfg)
+            report.show()
+    return report
+
+
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="preprocess")
+def main(cfg: DictConfig) -> None:
+    run(cfg)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The preprocessing stages, each runnable alone, resumable, and shardable (shard i of n: manifest i::n).
+
+Folder layout under ``output_dir``:
+  work/{split}/pose2d/part-*.h5   ingest results: (T, NUM_JOINTS * 3) x, y, confidence per clip
+  work/{split}/pose3d/part-*.h5   lifting results: (T, NUM_JOINTS, 3) joints per clip
+  {split}.h5                      all 2D clips of the split in one file (written once ingest is complete)
+  {split}.skels/.text/.files(/.gloss), {split}.report.json   the split the DataModule reads, the report
+
+Stages: ``json2h5`` (alias ``import``) reads each manifest input by its kind, an OpenPose clip folder or
+a ``.pose`` file; ``lift`` lifts the ingested clips in padded batches; ``write`` checks that every clip
+of the manifest is finished, writes the split and the report. A clip already finished by a stage (kept
+or dropped) is skipped when the stage runs again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import torch
+from rich.progress import track
+
+from signllm.preprocess.h5store import ClipStore, StoredClip
+from signllm.preprocess.lift import LiftConfig, lift_clips, valid_frames
+from signllm.preprocess.manifest import ClipSource, build_manifest, shard_of
+from signllm.preprocess.openpose import read_openpose_clip
+from signllm.preprocess.pose_import import read_pose_clip
+from signllm.preprocess.report import ClipDropped, Report
+from signllm.preprocess.write import write_lifted_split
+from signllm.skeleton import NUM_JOINTS
+
+log = logging.getLogger(__name__)
+STAGES = ("json2h5", "import", "lift", "write")
+
+
+def stores(output_dir: Path | str, split: str) -> tuple[ClipStore, ClipStore]:
+    """The 2D (ingest) and 3D (lift) stores of a split."""
+    work = Path(output_dir) / "work" / split
+    return ClipStore(work / "pose2d"), ClipStore(work / "pose3d")
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _log_summary(stage: str, shard: int, skipped: int, kept: int, dropped: Counter) -> None:
+    reasons = ", ".join(f"{count} {reason}" for reason, count in dropped.items()) or "none"
+    log.info(f"{stage} shard {shard}: {skipped} already finished, {kept} kept, dropped: {reasons}")
+
+
+def read_input(source: ClipSource) -> tuple[np.ndarray, Counter]:
+    """A manifest entry's 2D frames and frame events; ClipDropped if it has no input, text or usable frames."""
+    if source.path is None:
+        raise ClipDropped("missing_input", f"{source.id}: named in the text list, but no input has this id")
+    if source.text is None:
+        raise ClipDropped("no_text", f"{source.path}: no (or an empty) text for clip {source.id!r}")
+    return read_pose_clip(source.path) if source.path.suffix == ".pose" else read_openpose_clip(source.path)
+
+
+def ingest(sources: list[ClipSource], store: ClipStore, shard: int, num_shards: int, chunk_clips: int, progress=True):
+    """Stage json2h5 / import: read this shard's inputs into the 2D store, a part per ``chunk_clips`` clips."""
+    finished = store.finished()
+    todo = [source for source in shard_of(sources, shard, num_shards) if source.id not in finished]
+    reasons = Counter()
+    for chunk in track(list(_batches(todo, chunk_clips)), "json2h5", disable=not progress):
+        kept, dropped = [], {}
+        for source in chunk:
+            try:
+                frames, events = read_input(source)
+            except ClipDropped as drop:
+                dropped[source.id] = (drop.reason, str(drop))
+                reasons[drop.reason] += 1
+                continue
+            attrs = dict(events, text=source.text, gloss=source.gloss, order=source.order, frames=len(frames))
+            kept.append(StoredClip(source.id, frames, attrs))
+        store.write_part(shard, kept, dropped)
+    _log_summary("json2h5", shard, len(shard_of(sources, shard, num_shards)) - len(todo), len(todo) - sum(reasons.values()), reasons)
+
+
+def _lift_batch(clips: list[StoredClip], lift: dict, config: LiftConfig, device: str):
+    """(kept 3D clips, dropped) of one batch of 2D clips."""
+    kept, dropped, ready = [], {}, []
+    for clip in clips:
+        poses = clip.array.reshape(len(clip.array), NUM_JOINTS, 3)
+        valid = int(valid_frames(poses, config.confidence_threshold).sum())
+        if valid < lift["min_valid_frames"]:
+            message = f"{clip.id}: {valid} of {len(poses)} frames reach mean body confidence {config.confidence_threshold}"
+            dropped[clip.id] = ("too_few_valid_frames", message)
+        else:
+            ready.append((clip, poses))
+    results = lift_clips([poses for _, poses in ready], config, device) if ready else []
+    for (clip, _), lifted in zip(ready, results):
+        if not np.isfinite(lifted.joints).all():
+            dropped[clip.id] = ("non_finite", f"{clip.id}: lifting produced NaN or infinite joints")
+            continue
+        errors = dict(reprojection_initial=lifted.reprojection_initial, reprojection_final=lifted.reprojection_final)
+        kept.append(StoredClip(clip.id, lifted.joints, dict(clip.attrs, pruned=lifted.pruned, **errors)))
+    return kept, dropped
+
+
+def lift_config(lift: dict) -> LiftConfig:
+    """The LiftConfig fields of the ``lift`` config section."""
+    return LiftConfig(**{name: lift[name] for name in LiftConfig.__dataclass_fields__ if name in lift})
+
+
+def resolve_device(device: str) -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def lift(source: ClipStore, target: ClipStore, shard: int, num_shards: int, lift: dict, progress=True) -> None:
+    """Stage lift: this shard's ingested clips (manifest order i::n) -> 3D store, one part per batch.
+
+    Clips are batched by length so that padding stays small.
+    """
+    config, device = lift_config(lift), resolve_device(lift["device"])
+    kept2d, _ = source.index()
+    finished = target.finished()
+    mine = [clip_id for clip_id, attrs in kept2d.items() if attrs["order"] % num_shards == shard]
+    todo = sorted((clip_id for clip_id in mine if clip_id not in finished), key=lambda clip_id: kept2d[clip_id]["frames"])
+    reasons, kept_count = Counter(), 0
+    for batch in track(list(_batches(todo, lift["batch_clips"])), f"lift ({device})", disable=not progress):
+        kept, dropped = _lift_batch(source.read(batch), lift, config, device)
+        target.write_part(shard, kept, dropped)
+        reasons.update(reason for reason, _ in dropped.values())
+        kept_count += len(kept)
+    _log_summary("lift", shard, len(mine) - len(todo), kept_count, reasons)
+
+
+def write(
+    sources: list[ClipSource], source: ClipStore, lifted: ClipStore, output_dir: Path | str, split: str, cfg
+) -> Report:
+    """Stage write: every manifest clip must be finished; write the split and its report (JSON)."""
+    kept2d, dropped2d = source.index()
+    kept3d, dropped3d = lifted.index()
+    dropped = {**dropped2d, **dropped3d}
+    unfinished = [s.id for s in sources if s.id not in kept3d and s.id not in dropped]
+    if unfinished:
+        raise RuntimeError(
+            f"{output_dir}: {len(unfinished)} of {len(sources)} clips of split {split!r} are not finished "
+            f"(first: {unfinished[:3]}); run json2h5 and lift for every shard first"
+        )
+    order = [s.id for s in sources if s.id in kept3d]
+
+    def clips() -> Iterable:
+        for clip in lifted.read(order):
+            yield clip.id, clip.attrs["text"], clip.attrs.get("gloss"), clip.array
+
+    write_lifted_split(output_dir, split, clips(), cfg.scale, cfg.missing_value, cfg.counter, cfg.coord_decimals)
+    report = Report.build(split, [s.id for s in sources], {clip_id: kept3d[clip_id] for clip_id in order}, dropped)
+    report.save(Path(output_dir) / f"{split}.report.json")
+    return report
+
+
+def merge_if_complete(sources: list[ClipSource], store: ClipStore, path: Path) -> bool:
+    """Write the split's single 2D HDF5 file once every manifest clip has been ingested (by any shard)."""
+    if not {s.id for s in sources} <= store.finished():
+        return False
+    parts = store.parts()
+    if not path.is_file() or (parts and path.stat().st_mtime < max(part.stat().st_mtime for part in parts)):
+        store.merge(path)
+    return True

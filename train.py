@@ -1,0 +1,26 @@
+"""Train a SignLLM model.
+
+    python train.py                                   # MLSF, base size, built-in synthetic corpus (asl)
+    python train.py model=prompt2langgloss language=[asl,gsl] size=tiny trainer=cpu
+    python train.py -m experiment=ablation/base,ablation/fp   # a sweep
+"""
+
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig
+
+from signllm.config import register
+
+register(Path(__file__).resolve().parent)
+
+
+@hydra.main(version_base="1.3", config_path="conf", config_name="train")
+def main(cfg: DictConfig) -> float | None:
+    from signllm.training import train
+
+    return train(cfg)
+
+
+if __name__ == "__main__":
+    main()
