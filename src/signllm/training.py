@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import secrets
 from pathlib import Path
 
 import lightning.pytorch as pl
@@ -106,9 +107,7 @@ def _wandb_run_identity(cfg: DictConfig, logger_cfg: DictConfig, run_dir: Path) 
     if run_id is None and cfg.resume and id_file.is_file():
         run_id = id_file.read_text().strip()
     if run_id is None:
-        import wandb
-
-        run_id = wandb.util.generate_id()
+        run_id = secrets.token_hex(4)
     _save_text(id_file, run_id)
     group = logger_cfg.group
     hydra_cfg = HydraConfig.get()

@@ -78,12 +78,12 @@ def test_instantiated_from_the_model_config(datamodule):
     cfg = OmegaConf.load(CONF / "model" / "backtranslator.yaml")
     cfg.size = TINY
     module = instantiate(cfg, info=datamodule.info)
-    assert isinstance(module, BackTranslatorModule) and module.hparams.stride == 2
+    assert isinstance(module, BackTranslatorModule) and module.hparams.stride == 2 and module.hparams.size == TINY
     assert isinstance(module.configure_optimizers()["optimizer"], torch.optim.Adam)
 
 
 def test_refuses_a_production_checkpoint(tmp_path):
     path = tmp_path / "other.ckpt"
-    torch.save({"data_info": {}, "hyper_parameters": {"size": TINY}, "state_dict": {}}, path)
+    torch.save({"data_info": {}, "module_class": "signllm.models.mlsf.MLSFModule", "hyper_parameters": {}, "state_dict": {}}, path)
     with pytest.raises(ValueError, match="not a signllm back-translator checkpoint"):
         BackTranslatorModule.load(path)

@@ -1,6 +1,5 @@
 """Motion statistics: joint travel over real frames only, and both ratios to the reference."""
 
-import pytest
 import torch
 
 from signllm.metrics.motion import joint_travel, motion_ratios
@@ -26,4 +25,3 @@ def test_motion_ratios_compare_to_the_reference():
     ratios = motion_ratios(hyp, torch.tensor([6, 10]), ref, torch.tensor([11, 6]))
     torch.testing.assert_close(ratios["travel_ratio"], torch.tensor([5 / 10, 9 / 5]))
     torch.testing.assert_close(ratios["duration_ratio"], torch.tensor([6 / 11, 10 / 6]))
-    assert ratios["travel_ratio"][0] == pytest.approx(0.5)

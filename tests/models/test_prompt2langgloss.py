@@ -4,7 +4,7 @@ import pytest
 import torch
 from model_fixtures import TINY, make_batch, overfit, save_checkpoint
 
-from signllm.models import Prompt2LangGlossModule
+from signllm.models import MLSFModule, ProductionModule, Prompt2LangGlossModule
 
 TEXT = ("text_ids", "text_mask")
 
@@ -45,7 +45,11 @@ def test_cached_and_uncached_generation_agree(info, batch):
 
 def test_checkpoint_reloads_and_generates_identically(info, batch, tmp_path):
     module = Prompt2LangGlossModule(info, TINY, augmentation={"just_counter": True}, gloss_weight=0.5)
-    reloaded = Prompt2LangGlossModule.load(save_checkpoint(module, batch, tmp_path / "p.ckpt"))
+    path = save_checkpoint(module, batch, tmp_path / "p.ckpt")
+    reloaded = ProductionModule.load(path)  # the checkpoint names its mode
+    assert type(reloaded) is Prompt2LangGlossModule
+    with pytest.raises(ValueError, match="holds a Prompt2LangGlossModule, not a MLSFModule"):
+        MLSFModule.load(path)
     assert reloaded.gloss_weight == 0.5 and reloaded.augmentation.just_counter
     module.eval()
     text = {key: batch[key] for key in TEXT}

@@ -11,7 +11,7 @@ from hydra import compose, initialize_config_dir
 from signllm.preprocess.__main__ import CONFIG_DIR, run
 
 CLIPS = 5  # clips in the How2Sign sample
-STEPS = 30  # lifting steps in tests (the default is 1000)
+STEPS = 20  # lifting steps in tests (the default is 1000)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from signllm.skeleton import L_WRIST, LEFT_HAND, NUM_JOINTS, OPENPOSE_SOURCE, R_
 @pytest.fixture(scope="module")
 def person(how2sign) -> dict:
     """The first person of a real frame."""
-    first = sorted((how2sign / "json" / "_2FBDaOPYig_4-3-rgb_front").iterdir())[0]
+    first = min((how2sign / "json" / "_2FBDaOPYig_4-3-rgb_front").iterdir())
     return json.loads(first.read_text())["people"][0]
 
 
@@ -35,31 +36,41 @@ def test_real_clip_maps_openpose_source(how2sign):
     frames, events = read_openpose_clip(folder)
     assert frames.shape == (62, NUM_JOINTS * 3) and frames.dtype == np.float32
     assert events["frames_in"] == 62 and events["no_person"] == 0
-    first = json.loads(sorted(folder.iterdir())[0].read_text())["people"][0]
+    first = json.loads(min(folder.iterdir()).read_text())["people"][0]
     for joint, (array, index) in enumerate(OPENPOSE_SOURCE):
-        np.testing.assert_allclose(frames[0, 3 * joint : 3 * joint + 3], first[array][3 * index : 3 * index + 3], rtol=1e-6)
+        np.testing.assert_allclose(
+            frames[0, 3 * joint : 3 * joint + 3], first[array][3 * index : 3 * index + 3], rtol=1e-6
+        )
     joints = frames.reshape(len(frames), NUM_JOINTS, 3)
     hand_roots = joints[:, [LEFT_HAND.start, RIGHT_HAND.start], :2]
     wrists = joints[:, [L_WRIST, R_WRIST], :2]
     assert np.median(np.linalg.norm(hand_roots - wrists, axis=-1)) < 40  # pixels: each hand hangs on its wrist
 
 
-def test_frames_in_order_of_frame_number(tmp_path, person):
-    shifted = {**person, "pose_keypoints_2d": [v + 1000 if i % 3 == 0 else v for i, v in enumerate(person["pose_keypoints_2d"])]}
+def test_frames_in_order_of_frame_number_and_gaps_counted(tmp_path, person):
+    shifted = {
+        **person,
+        "pose_keypoints_2d": [v + 1000 if i % 3 == 0 else v for i, v in enumerate(person["pose_keypoints_2d"])],
+    }
     folder = write_clip(tmp_path / "clip", [[person]] * 10 + [[shifted]])  # frame 10 sorts before 2 as text
-    frames, _ = read_openpose_clip(folder)
-    assert frames[-1, 0] == pytest.approx(frames[0, 0] + 1000)
+    (folder / "clip_000000000004_keypoints.json").unlink()
+    frames, events = read_openpose_clip(folder)
+    assert len(frames) == 10 and frames[-1, 0] == pytest.approx(frames[0, 0] + 1000)
+    assert events["missing_files"] == 1
 
 
 def test_frame_events_are_counted(tmp_path, person):
-    zero = {key: [0.0] * len(value) if isinstance(value, list) and key != "person_id" else value for key, value in person.items()}
+    zero = {
+        key: [0.0] * len(value) if isinstance(value, list) and key != "person_id" else value
+        for key, value in person.items()
+    }
     no_hands = {**person, "hand_left_keypoints_2d": [], "hand_right_keypoints_2d": []}
     del no_hands["hand_right_keypoints_2d"]
     other = {**person, "pose_keypoints_2d": [v * 2 for v in person["pose_keypoints_2d"]]}
     folder = write_clip(tmp_path / "clip", [[person], [], [zero], [person, other], [no_hands]])
     frames, events = read_openpose_clip(folder)
     assert len(frames) == 3  # the frame without a person and the all-zero frame are dropped
-    assert events == {"frames_in": 5, "no_person": 1, "all_zero": 1, "several_people": 1, "missing_hand": 1}
+    assert events == Counter(frames_in=5, no_person=1, all_zero=1, several_people=1, missing_hand=1)
     np.testing.assert_allclose(frames[1], frames[0])  # several people: the first is kept
     assert not frames[2].reshape(NUM_JOINTS, 3)[LEFT_HAND].any() and frames[2].reshape(NUM_JOINTS, 3)[0, 2] > 0
 

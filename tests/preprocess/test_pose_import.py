@@ -20,7 +20,9 @@ JOINT = {name: index for index, name in enumerate(BODY_NAMES)}
 
 def _median_distance(joints: np.ndarray, a: int, b: int) -> float:
     seen = (joints[:, a, 2] > 0) & (joints[:, b, 2] > 0)
-    return float(np.median(np.linalg.norm(joints[seen, a, :2] - joints[seen, b, :2], axis=-1))) if seen.any() else np.nan
+    return (
+        float(np.median(np.linalg.norm(joints[seen, a, :2] - joints[seen, b, :2], axis=-1))) if seen.any() else np.nan
+    )
 
 
 def check_plausible(joints: np.ndarray) -> None:

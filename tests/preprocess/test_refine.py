@@ -13,11 +13,11 @@ def test_gradients_match_autograd():
     batch, frames = 3, 7
     log_lengths = torch.randn(batch, NUM_BONE_CLASSES, generator=generator, dtype=torch.float64) * 0.3 - 1
     roots = torch.randn(batch, frames, 3, generator=generator, dtype=torch.float64)
-    directions = torch.randn(batch, frames, 3, NUM_BONES, generator=generator, dtype=torch.float64)
-    targets = torch.randn(batch, frames, 2, NUM_JOINTS, generator=generator, dtype=torch.float64)
+    directions = torch.randn(NUM_BONES, batch, frames, 3, generator=generator, dtype=torch.float64)
+    targets = torch.randn(NUM_JOINTS, batch, frames, 2, generator=generator, dtype=torch.float64)
     mask = torch.ones(batch, frames, dtype=torch.bool)
     mask[1, 5:] = False  # a shorter clip, padded
-    weights = torch.rand(batch, frames, NUM_JOINTS, generator=generator, dtype=torch.float64) * mask[..., None]
+    weights = torch.rand(NUM_JOINTS, batch, frames, generator=generator, dtype=torch.float64) * mask
     lengths = mask.sum(1).double()
     terms = (targets, weights, mask, lengths, 0.001, 0.1)
 
@@ -28,4 +28,5 @@ def test_gradients_match_autograd():
 
     torch.testing.assert_close(closed_joints, joints.detach())
     for parameter, grad in zip(parameters, closed):
-        torch.testing.assert_close(grad * mask.view(batch, -1, *[1] * (grad.dim() - 2)) if grad.dim() > 2 else grad, parameter.grad)
+        torch.testing.assert_close(grad, parameter.grad)
+    assert not closed[1][1, 5:].any() and not closed[2][:, 1, 5:].any()  # padding frames stay put

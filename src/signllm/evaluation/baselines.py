@@ -19,7 +19,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
-from scipy import sparse
 
 from signllm.data.skels import Clip
 from signllm.data.tokenizer import Tokenizers
@@ -64,8 +63,8 @@ class NearestNeighbour:
         self.trigrams: dict[str, int] = {}
         self.index = self._vectors([clip.text for clip in clips], grow=True)
 
-    def _vectors(self, texts: Sequence[str], grow: bool = False) -> sparse.csr_matrix:
-        """L2-normalised character-trigram counts (B, vocabulary); unseen trigrams are dropped unless ``grow``."""
+    def _vectors(self, texts: Sequence[str], grow: bool = False) -> torch.Tensor:
+        """Sparse L2-normalised character-trigram counts (B, vocabulary); unseen trigrams are dropped unless ``grow``."""
         rows, cols = [], []
         for row, text in enumerate(texts):
             padded = f" {text.lower()} "
@@ -76,14 +75,17 @@ class NearestNeighbour:
                 if gram in self.trigrams:
                     rows.append(row)
                     cols.append(self.trigrams[gram])
-        counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(self.trigrams)))
-        norms = np.sqrt(counts.multiply(counts).sum(1)).A1
-        return sparse.diags(1 / np.maximum(norms, 1e-12)) @ counts
+        shape = (len(texts), len(self.trigrams))
+        indices = torch.tensor([rows, cols], dtype=torch.long).view(2, -1)
+        counts = torch.sparse_coo_tensor(indices, torch.ones(len(rows)), shape, check_invariants=True).coalesce()
+        (row_of, _), values = counts.indices(), counts.values()
+        norms = torch.zeros(len(texts)).index_add_(0, row_of, values**2).sqrt().clamp(min=1e-12)
+        return torch.sparse_coo_tensor(counts.indices(), values / norms[row_of], shape, is_coalesced=True, check_invariants=True)
 
     def nearest(self, texts: Sequence[str]) -> list[int]:
         """Index of the most similar training sentence for each text (the first one on ties)."""
-        similarity = (self._vectors(texts) @ self.index.T).toarray()
-        return similarity.argmax(1).tolist()
+        similarity = torch.sparse.mm(self.index, self._vectors(texts).to_dense().T)  # (train, texts)
+        return similarity.argmax(0).tolist()
 
     def generate(self, batch: dict, max_frames: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         return pack([self.clips[i].frames[:, :NUM_COORDS] for i in self.nearest(batch["text"])], max_frames)

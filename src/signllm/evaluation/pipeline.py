@@ -62,6 +62,8 @@ def _device(choice: str) -> torch.device:
 def _init_distributed(device: torch.device) -> None:
     """Join the process group when launched by torchrun with several ranks."""
     if int(os.environ.get("WORLD_SIZE", 1)) > 1 and not dist.is_initialized():
+        if device.type == "cuda":
+            torch.cuda.set_device(device)  # all_gather_object over NCCL uses the current device
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
 
 
@@ -100,6 +102,9 @@ def evaluate(cfg: DictConfig) -> dict:
         raise ValueError(f"evaluate one sign language at a time (language=asl), got {datamodule.languages}")
     language = datamodule.languages[0]
     evaluator = BackTranslatorModule.load(cfg.evaluator, map_location=device)
+    if language not in evaluator.info.languages:
+        raise ValueError(f"evaluator {cfg.evaluator} translates {evaluator.info.languages}, not {language!r}")
+    evaluator_hash = file_hash(cfg.evaluator)
     systems, notes = _systems(cfg, datamodule, device)
 
     scores, samples = {}, {}
@@ -116,13 +121,13 @@ def evaluate(cfg: DictConfig) -> dict:
 
     report = {
         "language": language,
-        "evaluator": {"path": str(cfg.evaluator), "sha256": file_hash(cfg.evaluator)},
+        "evaluator": {"path": str(cfg.evaluator), "sha256": evaluator_hash},
         "checkpoints": {name: {"path": path, "sha256": file_hash(path)} for name, path in checkpoint_names(cfg.checkpoints).items()},
         "splits": list(cfg.splits),
         "max_frames": cfg.max_frames,
         "world_size": world_size,
         "scores": scores,
-        "notes": notes + [f"evaluator: {cfg.evaluator} (sha256 {file_hash(cfg.evaluator)[:16]})"],
+        "notes": notes + [f"evaluator: {cfg.evaluator} (sha256 {evaluator_hash[:16]})"],
         "samples": samples,
     }
     if rank == 0:
@@ -134,6 +139,7 @@ def _publish(cfg: DictConfig, report: dict) -> None:
     """Print the tables, write the files, send the table to the configured loggers."""
     title = f"{report['language']} back-translation"
     console = Console()
+    console.width = max(console.width, 200)  # whole tables in logs and narrow terminals, never squeezed
     for table in tables.console_tables(report["scores"], report["splits"], title, report["notes"]):
         console.print(table)
     paths = tables.write_reports(cfg.output_dir, report, title)

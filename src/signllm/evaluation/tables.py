@@ -42,7 +42,7 @@ def console_tables(scores: Scores, splits: Sequence[str], title: str, notes: Seq
     for metrics, caption in ((PAPER, None), (MOTION, "\n".join(notes) or None)):
         table = Table(title=f"{title}: {', '.join(metrics.values())}", caption=caption)
         for index, column in enumerate(header(splits, metrics)):
-            table.add_column(column, justify="left" if index == 0 else "right")
+            table.add_column(column, justify="left" if index == 0 else "right", no_wrap=True)
         for row in _formatted(scores, splits, metrics):
             table.add_row(*row)
         tables.append(table)

@@ -28,6 +28,10 @@ class FrameLoss(nn.Module):
         per_frame = (error[..., :-1].mean(-1) + self.counter_weight * error[..., -1]) * mask
         return per_frame.sum(1) / mask.sum(1).clamp(min=1)
 
+    def reduce(self, per_sample: torch.Tensor, probabilities: torch.Tensor | None = None) -> torch.Tensor:
+        """The batch loss from per-sample losses (B,); ``probabilities``: how the samples were drawn."""
+        return per_sample.mean()
+
 
 class MSELoss(FrameLoss):
     """Squared error (Progressive Transformers' loss, with the counter weighted)."""

@@ -16,12 +16,14 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 from lightning import LightningModule
+from omegaconf import DictConfig, OmegaConf
 from torchmetrics.text import SacreBLEUScore
 
 from signllm.data.datamodule import DataInfo
 from signllm.data.tokenizer import BOS, EOS, PAD
 from signllm.models.components.pose_encoder import PoseEncoder
 from signllm.models.components.text_decoder import TextDecoder
+from signllm.models.production import plain
 from signllm.models.size import Size
 
 
@@ -40,23 +42,29 @@ class BackTranslatorModule(LightningModule):
         ``encoder_layers``, the text decoder ``decoder_layers``); ``stride`` frames make one encoder
         position; ``max_tokens`` bounds both training targets and decoded sentences."""
         super().__init__()
-        self.save_hyperparameters(ignore=["info"])
+        # plain data only (weights-only checkpoint loading); the DataInfo goes to checkpoint["data_info"]
+        self.save_hyperparameters(ignore=["info", "optimizer", "scheduler"])
+        self.hparams.update({key: plain(value) for key, value in self.hparams.items()})
+        if isinstance(info, DictConfig):  # hydra's instantiate turns the DataInfo dataclass into a DictConfig
+            info = OmegaConf.to_object(info)
         self.info, self.tokenizers = info, info.tokenizers
         self.size = Size.from_config(size)
         self.optimizer = optimizer if optimizer is not None else partial(torch.optim.Adam, lr=3e-4)
+        self.scheduler = scheduler
         self.encoder = PoseEncoder(info.mean_pose, **self.size.block(self.size.encoder_layers), stride=stride)
         self.decoder = TextDecoder(len(self.tokenizers.text), **self.size.block(self.size.decoder_layers))
-        self.val_bleu = SacreBLEUScore(n_gram=4, tokenize="13a")
+        self.bleu = SacreBLEUScore(n_gram=4, tokenize="13a")
 
     def on_save_checkpoint(self, checkpoint: dict) -> None:
         checkpoint["data_info"] = self.info.to_dict()
+        checkpoint["module_class"] = f"{type(self).__module__}.{type(self).__qualname__}"
 
     @classmethod
     def load(cls, path, map_location="cpu") -> BackTranslatorModule:
         """A trained evaluator from its checkpoint alone (hyperparameters + DataInfo + weights), in eval mode."""
-        checkpoint = torch.load(path, map_location=map_location, weights_only=False)
-        if "data_info" not in checkpoint or "label_smoothing" not in checkpoint["hyper_parameters"]:
-            raise ValueError(f"{path}: not a signllm back-translator checkpoint")
+        checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+        if checkpoint.get("module_class") != f"{cls.__module__}.{cls.__qualname__}":
+            raise ValueError(f"{path}: not a signllm back-translator checkpoint ({checkpoint.get('module_class')})")
         module = cls(info=DataInfo.from_dict(checkpoint["data_info"]), **checkpoint["hyper_parameters"])
         module.load_state_dict(checkpoint["state_dict"])
         return module.to(map_location).eval()
@@ -96,21 +104,31 @@ class BackTranslatorModule(LightningModule):
         self.log("train/loss", loss, prog_bar=True, batch_size=len(batch["text"]))
         return loss
 
+    def _scored_step(self, batch: dict, stage: str) -> None:
+        """Loss, and greedy translations into the corpus BLEU logged at the end of the epoch."""
+        self.log(f"{stage}/loss", self._loss(batch), prog_bar=True, sync_dist=True, batch_size=len(batch["text"]))
+        hypotheses = self.translate(batch["frames"], batch["lengths"], batch["lang_code"])
+        self.bleu.update(hypotheses, [[text] for text in batch["text"]])
+
+    def _log_bleu(self, stage: str) -> None:
+        self.log(f"{stage}/bleu4", 100 * self.bleu.compute(), prog_bar=True)  # synced n-gram counts, 0-100
+        self.bleu.reset()
+
     def validation_step(self, batch: dict, batch_idx: int) -> None:
-        size = len(batch["text"])
-        self.log("val/loss", self._loss(batch), prog_bar=True, sync_dist=True, batch_size=size)
-        self.val_bleu.update(self.translate(batch["frames"], batch["lengths"], batch["lang_code"]), [[t] for t in batch["text"]])
+        self._scored_step(batch, "val")
 
     def on_validation_epoch_end(self) -> None:
-        self.log("val/bleu4", 100 * self.val_bleu.compute(), prog_bar=True)  # synced n-gram counts, 0-100
-        self.val_bleu.reset()
+        self._log_bleu("val")
 
     def test_step(self, batch: dict, batch_idx: int) -> None:
-        self.log("test/loss", self._loss(batch), sync_dist=True, batch_size=len(batch["text"]))
+        self._scored_step(batch, "test")
+
+    def on_test_epoch_end(self) -> None:
+        self._log_bleu("test")
 
     def configure_optimizers(self):
         optimizer = self.optimizer(params=self.parameters())
-        if self.hparams.scheduler is None:
+        if self.scheduler is None:
             return optimizer
-        scheduler = {"scheduler": self.hparams.scheduler(optimizer=optimizer), "monitor": "val/loss"}
+        scheduler = {"scheduler": self.scheduler(optimizer=optimizer), "monitor": "val/loss", "strict": False}
         return {"optimizer": optimizer, "lr_scheduler": scheduler}

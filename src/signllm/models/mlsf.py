@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 import torch
 from torch import nn
 
+from signllm.data.datamodule import DataInfo
 from signllm.models.augmentation import Augmentation
 from signllm.models.components.pose_decoder import ProgressiveDecoder
 from signllm.models.components.text_encoder import TextEncoder
@@ -54,8 +55,8 @@ class MLSFModule(ProductionModule):
         freeze_existing: bool = False,
     ):
         super().__init__(info, size, augmentation, loss, optimizer, scheduler, max_frames)
-        checkpoint = torch.load(init_from, map_location="cpu", weights_only=False) if init_from else None
-        self.info = self._with_groups(info, checkpoint, list(add_languages or []), init_from)
+        checkpoint = torch.load(init_from, map_location="cpu", weights_only=True) if init_from else None
+        self.info = self._with_groups(self.info, checkpoint, list(add_languages or []), init_from)
         vocab_size = len(self.info.tokenizers.text)
         self.groups = nn.ModuleDict(
             {code: LanguageGroup(vocab_size, self.size, self.augmentation) for code in self.info.languages}
@@ -72,8 +73,6 @@ class MLSFModule(ProductionModule):
             if added:
                 raise ValueError("model.add_languages needs model.init_from, the checkpoint to add them to")
             return info
-        from signllm.data.datamodule import DataInfo
-
         old = DataInfo.from_dict(checkpoint["data_info"])
         if clash := [code for code in added if code in old.languages]:
             raise ValueError(f"model.add_languages: {clash} already have a group in model.init_from={init_from}")

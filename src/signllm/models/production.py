@@ -1,7 +1,9 @@
 """ProductionModule: what both production modes (MLSF, Prompt2LangGloss) share.
 
 - training: teacher forcing from a fixed start frame, augmentations (FP targets, GN input noise, JC),
-  a per-sample loss reduced in one overridable place (``reduce_loss``: RL and PLC weights enter there);
+  a per-sample loss reduced in one overridable place (``reduce_loss``): the Priority Learning Channel
+  (``augmentation.plc``) records rewards and may skip the batch there, and the loss's ``reduce``
+  combines the samples (the RL loss with importance weights of the PLC's sampling probabilities);
 - honest generation: from the start frame (the training mean pose, counter 0) until the predicted
   counter reaches 1 or ``max_frames``; ground-truth frames and lengths are never read;
 - checkpoints carry their DataInfo (tokenizers included), so ``load(path)`` rebuilds the module alone.
@@ -10,15 +12,24 @@ Subclasses provide ``teacher_forward`` and ``generate``.
 
 from __future__ import annotations
 
+import importlib
 from functools import partial
 
 import torch
 from lightning import LightningModule
+from omegaconf import Container, DictConfig, OmegaConf
 
+from signllm.callbacks.plc import PriorityLearningChannel
+from signllm.data.datamodule import DataInfo
 from signllm.losses import MSELoss
 from signllm.models.augmentation import Augmentation, InputNoise
 from signllm.models.size import Size
 from signllm.skeleton import COUNTER, FRAME_SIZE
+
+
+def plain(value):
+    """A config value as plain Python containers."""
+    return OmegaConf.to_container(value, resolve=True) if isinstance(value, Container) else value
 
 
 class ProductionModule(LightningModule):
@@ -36,7 +47,12 @@ class ProductionModule(LightningModule):
     ):
         """``max_frames``: generation cap, by default twice the longest training clip."""
         super().__init__()
-        self.save_hyperparameters(ignore=["info", "loss"])
+        # plain data only, so Lightning's weights-only checkpoint loading accepts them; the DataInfo goes
+        # to checkpoint["data_info"], the loss and optimizer are training-time objects built from the config
+        self.save_hyperparameters(ignore=["info", "loss", "optimizer", "scheduler"])
+        self.hparams.update({key: plain(value) for key, value in self.hparams.items()})
+        if isinstance(info, DictConfig):  # hydra's instantiate turns the DataInfo dataclass into a DictConfig
+            info = OmegaConf.to_object(info)
         self.info = info
         self.size = Size.from_config(size)
         self.augmentation = Augmentation.from_config(augmentation)
@@ -45,6 +61,8 @@ class ProductionModule(LightningModule):
         self.scheduler = scheduler
         self.max_frames = max_frames or 2 * int(info.max_length)
         self.noise = InputNoise(self.augmentation.noise_rate) if self.augmentation.noise_rate else None
+        plc = self.augmentation.plc
+        self.plc = PriorityLearningChannel(**plc) if plc is not None else None
         start = torch.as_tensor(info.mean_pose, dtype=torch.float32).clone()
         if start.shape != (FRAME_SIZE,):
             raise ValueError(f"info.mean_pose must have shape ({FRAME_SIZE},), got {tuple(start.shape)}")
@@ -87,18 +105,25 @@ class ProductionModule(LightningModule):
             self.noise.track(predictions, targets, mask)
         return {"pose": self.loss(predictions, targets, mask), **extra}
 
-    def reduce_loss(self, per_sample: torch.Tensor, batch: dict) -> torch.Tensor:
-        """The training objective from per-sample losses (B,); RL / PLC override this."""
-        return per_sample.mean()
+    def reduce_loss(self, per_sample: torch.Tensor, batch: dict) -> torch.Tensor | None:
+        """The training objective from per-sample losses (B,), by the loss's ``reduce`` (RL: importance
+        weights of the PLC's sampling probabilities); None when the PLC skips the batch."""
+        probabilities = None
+        if self.plc is not None:
+            if self.plc.skip(per_sample, batch["index"]):
+                return None
+            probabilities = self.plc.probabilities(batch["index"])
+        return self.loss.reduce(per_sample, probabilities)
 
-    def _step(self, batch: dict, stage: str) -> torch.Tensor:
+    def _step(self, batch: dict, stage: str) -> torch.Tensor | None:
         losses = self.sample_losses(batch)
         per_sample = torch.stack(list(losses.values())).sum(0)
-        loss = self.reduce_loss(per_sample, batch) if stage == "train" else per_sample.mean()
-        size = per_sample.shape[0]
-        self.log(f"{stage}/loss", loss, prog_bar=True, batch_size=size, sync_dist=stage != "train")
+        size, sync = per_sample.shape[0], stage != "train"
         for name, values in losses.items():
-            self.log(f"{stage}/{name}_loss", values.mean(), batch_size=size, sync_dist=stage != "train")
+            self.log(f"{stage}/{name}_loss", values.mean(), batch_size=size, sync_dist=sync)
+        loss = self.reduce_loss(per_sample, batch) if stage == "train" else per_sample.mean()
+        if loss is not None:
+            self.log(f"{stage}/loss", loss, prog_bar=True, batch_size=size, sync_dist=sync)
         return loss
 
     def training_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
@@ -109,6 +134,9 @@ class ProductionModule(LightningModule):
 
     def test_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
         return self._step(batch, "test")
+
+    def configure_callbacks(self):
+        return [self.plc] if self.plc is not None else []
 
     def on_train_epoch_end(self) -> None:
         if self.noise is not None:
@@ -125,17 +153,22 @@ class ProductionModule(LightningModule):
 
     def on_save_checkpoint(self, checkpoint: dict) -> None:
         checkpoint["data_info"] = self.info.to_dict()
+        checkpoint["module_class"] = f"{type(self).__module__}.{type(self).__qualname__}"
 
     @classmethod
     def load(cls, path, map_location="cpu") -> ProductionModule:
-        """Rebuild a module from a checkpoint alone (hyperparameters + DataInfo + weights), in eval mode."""
-        from signllm.data.datamodule import DataInfo
+        """Rebuild a module from a checkpoint alone (hyperparameters + DataInfo + weights), in eval mode.
 
-        checkpoint = torch.load(path, map_location=map_location, weights_only=False)
-        if "data_info" not in checkpoint:
-            raise ValueError(f"{path}: not a signllm production checkpoint (no data_info)")
-        hparams = {**checkpoint["hyper_parameters"], **cls.load_overrides}
-        module = cls(info=DataInfo.from_dict(checkpoint["data_info"]), **hparams)
+        ``ProductionModule.load`` returns whichever mode the checkpoint holds."""
+        checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+        if "data_info" not in checkpoint or "module_class" not in checkpoint:
+            raise ValueError(f"{path}: not a signllm production checkpoint (no data_info / module_class)")
+        module_path, _, name = checkpoint["module_class"].rpartition(".")
+        module_class = getattr(importlib.import_module(module_path), name)
+        if not issubclass(module_class, cls):
+            raise ValueError(f"{path} holds a {name}, not a {cls.__name__}")
+        hparams = {**checkpoint["hyper_parameters"], **module_class.load_overrides}
+        module = module_class(info=DataInfo.from_dict(checkpoint["data_info"]), **hparams)
         module.load_state_dict(checkpoint["state_dict"])
         if isinstance(map_location, (str, torch.device)):
             module.to(map_location)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch.nn.utils.rnn import pad_sequence
 
-from signllm.data.tokenizer import BOS, EOS
-from signllm.models.components.gloss_decoder import GlossDecoder
+from signllm.data.tokenizer import BOS, EOS, PAD
 from signllm.models.components.pose_decoder import ProgressiveDecoder
+from signllm.models.components.text_decoder import TextDecoder
 from signllm.models.components.text_encoder import TextEncoder
 from signllm.models.production import ProductionModule
 
@@ -35,12 +36,12 @@ class Prompt2LangGlossModule(ProductionModule):
         max_gloss_tokens: int | None = None,
     ):
         """``gloss_weight`` scales the LangGloss cross-entropy added to the pose loss;
-        ``max_gloss_tokens`` caps greedy LangGloss (default: twice the input length + 2)."""
+        ``max_gloss_tokens`` caps greedy LangGloss (default: twice the input length)."""
         super().__init__(info, size, augmentation, loss, optimizer, scheduler, max_frames)
         self.gloss_weight, self.max_gloss_tokens = gloss_weight, max_gloss_tokens
-        size, gloss_vocab = self.size, len(info.tokenizers.gloss)
-        self.prompt_encoder = TextEncoder(len(info.tokenizers.text), **size.block(size.encoder_layers))
-        self.gloss_head = GlossDecoder(gloss_vocab, **size.block(size.gloss_layers))
+        size, gloss_vocab = self.size, len(self.info.tokenizers.gloss)
+        self.prompt_encoder = TextEncoder(len(self.info.tokenizers.text), **size.block(size.encoder_layers))
+        self.gloss_head = TextDecoder(gloss_vocab, **size.block(size.gloss_layers))
         self.gloss_encoder = TextEncoder(gloss_vocab, **size.block(size.gloss_layers))
         self.pose_decoder = ProgressiveDecoder(
             **size.block(size.decoder_layers),
@@ -62,8 +63,11 @@ class Prompt2LangGlossModule(ProductionModule):
     def langgloss(self, batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Greedy LangGloss ids (B, G) and mask (B, G) of a batch's text_ids / text_mask."""
         text_ids, text_mask = batch["text_ids"], batch["text_mask"]
-        max_tokens = self.max_gloss_tokens or 2 * text_ids.shape[1] + 2
-        return self.gloss_head.greedy(self.prompt_encoder(text_ids, text_mask), text_mask, BOS, EOS, max_tokens)
+        bos = text_ids.new_full((text_ids.shape[0], 1), BOS)
+        max_tokens = self.max_gloss_tokens or 2 * text_ids.shape[1]
+        rows = self.gloss_head.greedy(bos, self.prompt_encoder(text_ids, text_mask), text_mask, EOS, max_tokens)
+        ids = pad_sequence([text_ids.new_tensor([BOS, *row, EOS]) for row in rows], batch_first=True, padding_value=PAD)
+        return ids, ids != PAD
 
     @torch.no_grad()
     def generate(self, batch, max_frames=None, use_cache=True):

@@ -74,7 +74,7 @@ class ClipStore:
         if not clips and not dropped:
             return
         prefix = f"part-{shard:05d}-"
-        numbers = [int(path.stem[len(prefix):]) for path in self.folder.glob(f"{prefix}*.h5")]
+        numbers = [int(path.stem[len(prefix) :]) for path in self.folder.glob(f"{prefix}*.h5")]
         _write(self.folder / f"{prefix}{max(numbers, default=-1) + 1:06d}.h5", clips, dropped)
 
     def read(self, ids: Iterable[str]) -> list[StoredClip]:
@@ -85,7 +85,13 @@ class ClipStore:
         clips = {}
         for path in sorted({self._locations[clip_id] for clip_id in ids}):
             with h5py.File(path, "r") as file:
-                clips.update({clip_id: StoredClip(clip_id, file[clip_id][()], _attrs(file[clip_id])) for clip_id in ids if clip_id in file})
+                clips.update(
+                    {
+                        clip_id: StoredClip(clip_id, file[clip_id][()], _attrs(file[clip_id]))
+                        for clip_id in ids
+                        if clip_id in file
+                    }
+                )
         return [clips[clip_id] for clip_id in ids]
 
     def merge(self, path: Path | str) -> None:

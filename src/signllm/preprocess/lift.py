@@ -89,8 +89,7 @@ def interpolate(xy: torch.Tensor, weights: torch.Tensor, threshold: float) -> to
     time = torch.arange(frames, device=xy.device)[None, :, None]
 
     def window(half_width: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        low, high = (time - half_width).clamp(min=0), (time + half_width).clamp(max=frames - 1) + 1
-        return low, high
+        return (time - half_width).clamp(min=0), (time + half_width).clamp(max=frames - 1) + 1
 
     def total(half_width: torch.Tensor) -> torch.Tensor:
         low, high = window(half_width)
@@ -114,10 +113,10 @@ def initial_skeleton(targets: torch.Tensor, mask: torch.Tensor, roots: torch.Ten
     are built root to leaves so that each child lands on its 2D target with z >= 0 where the bone is
     long enough, else points straight at it in the image plane.
     """
-    parents, children = (torch.tensor(side) for side in zip(*BONES))
+    parents, children = (torch.tensor(side, device=targets.device) for side in zip(*BONES))
     lengths2d = (targets[:, :, children] - targets[:, :, parents]).norm(dim=-1)  # (B, T, bones)
     lengths2d = lengths2d.masked_fill(~mask[..., None], float("nan"))
-    bone_class = torch.from_numpy(BONE_CLASS)
+    bone_class = torch.from_numpy(BONE_CLASS).to(targets.device)
     medians = [lengths2d[:, :, bone_class == c].flatten(1).nanmedian(1).values for c in range(NUM_BONE_CLASSES)]
     log_lengths = torch.stack(medians, 1).clamp(min=1e-6).log()
     lengths = log_lengths.exp()[:, bone_class]  # (B, bones)
@@ -146,8 +145,9 @@ def _pad(clips: list[np.ndarray], config: LiftConfig, device) -> tuple[torch.Ten
     return tuple(torch.from_numpy(array).to(device) for array in (poses, mask, noise))
 
 
-def lift_clips(clips: list[np.ndarray], config: LiftConfig = LiftConfig(), device="cpu") -> list[Lifted]:
+def lift_clips(clips: list[np.ndarray], config: LiftConfig | None = None, device="cpu") -> list[Lifted]:
     """Lift a batch of clips, each (T_i, NUM_JOINTS, 3) of x, y, confidence, to 3D joints."""
+    config = config or LiftConfig()
     poses, mask, noise = _pad(clips, config, device)
     lengths = mask.sum(1).to(poses.dtype)
     poses = normalise(poses, mask)
@@ -156,12 +156,12 @@ def lift_clips(clips: list[np.ndarray], config: LiftConfig = LiftConfig(), devic
     targets = interpolate(poses[..., :2], weights, config.interpolation_threshold)
     roots = torch.cat([targets[:, :, 0], torch.zeros_like(targets[:, :, 0, :1])], -1) + noise
     log_lengths, directions = initial_skeleton(targets, mask, roots)
-    # refinement works coordinate-major: (B, T, 3, joints or bones)
-    targets, directions = targets.transpose(2, 3).contiguous(), directions.transpose(2, 3).contiguous()
+    # refinement works joint-major: (joints or bones, B, T, ...)
+    targets, weights, directions = (tensor.movedim(2, 0).contiguous() for tensor in (targets, weights, directions))
     initial = reprojection_error(forward_kinematics(log_lengths, roots, directions), targets, weights, lengths)
     joints = refine(log_lengths, roots, directions, targets, weights, mask, lengths, config)
     final = reprojection_error(joints, targets, weights, lengths)
-    joints, pruned = joints.transpose(2, 3).cpu().numpy(), (mask & ~kept).sum(1).tolist()
+    joints, pruned = joints.movedim(0, 2).cpu().numpy(), (mask & ~kept).sum(1).tolist()
     return [
         Lifted(joints[index, : len(clip)], float(initial[index]), float(final[index]), int(pruned[index]))
         for index, clip in enumerate(clips)

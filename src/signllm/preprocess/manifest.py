@@ -68,21 +68,24 @@ def read_texts(texts: Mapping) -> dict[str, tuple[str, str | None]] | None:
     return _read_tsv(path, texts.get("id_column", "id"), texts.get("text_column", "text"), texts.get("gloss_column"))
 
 
-def _field(document: dict, dotted: str | None):
-    for key in dotted.split(".") if dotted else ():
+def _field(document, dotted: str):
+    """The value at a dotted path of a JSON document (None where absent); a list is joined with spaces."""
+    for key in dotted.split("."):
         document = document.get(key) if isinstance(document, dict) else None
     return " ".join(document) if isinstance(document, list) else document
 
 
 def _read_sidecar(path: Path, texts: Mapping) -> tuple[str | None, str | None]:
+    if not texts.get("text_field"):
+        raise ValueError("texts.text_field: required with texts.sidecar (a dotted path, e.g. sentence.english)")
     if not path.is_file():
         return None, None
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"{path}: unreadable sidecar: {error}") from None
-    gloss_field = texts.get("gloss_field")
-    return _field(document, texts.get("text_field")), _field(document, gloss_field) if gloss_field else None
+    gloss = _field(document, texts["gloss_field"]) if texts.get("gloss_field") else None
+    return _field(document, texts["text_field"]), gloss
 
 
 def list_inputs(input_dir: Path | str, id_pattern: str = "(.*)") -> dict[str, Path]:

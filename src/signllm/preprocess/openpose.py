@@ -1,12 +1,13 @@
 """OpenPose JSON clip folders -> (T, NUM_JOINTS * 3) arrays of x, y, confidence per kept joint.
 
-A clip is a folder of ``<clip>_<frame number>_keypoints.json`` files ("version" 1.3), read in frame-number
-order. Joint j comes from ``skeleton.OPENPOSE_SOURCE[j]``. Only the first person of a frame is used (a
-frame with several people is counted); frames with no person, and frames whose kept joints are all zero,
-are dropped (counted). An absent or empty hand array means the hand was not detected: its points are
-kept as missing (0, 0, 0) and the frame is counted. Anything else that is not a well-formed frame
-(invalid JSON, a truncated file, an array of the wrong size, NaN) drops the whole clip with a message
-naming the file: a clip with a silently skipped frame would be wrong in time.
+A clip is a folder of ``<clip>_<frame number>_keypoints.json`` files ("version" 1.3), read in
+frame-number order; frame numbers missing between the first and the last file are counted. Joint j
+comes from ``skeleton.OPENPOSE_SOURCE[j]``. Only the first person of a frame is used (a frame with
+several people is counted); frames with no person, and frames whose kept joints are all zero, are
+dropped (counted). An absent or empty hand array means the hand was not detected: its points are kept
+as missing (0, 0, 0) and the frame is counted. Anything else that is not a well-formed frame (invalid
+JSON, a truncated file, an array of the wrong size, NaN) drops the whole clip with a message naming the
+file: a clip with a silently skipped frame would be wrong in time.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ HAND_ARRAYS = ("hand_left_keypoints_2d", "hand_right_keypoints_2d")
 _ARRAY_SIZES = {name: 3 * (max(i for n, i in OPENPOSE_SOURCE if n == name) + 1) for name, _ in OPENPOSE_SOURCE}
 
 
-def frame_files(folder: Path) -> list[Path]:
-    """The clip's frame files in frame-number order."""
+def frame_files(folder: Path) -> list[tuple[int, Path]]:
+    """The clip's (frame number, frame file) pairs in frame-number order."""
     numbered = [(FRAME_FILE.search(path.name), path) for path in folder.iterdir()]
-    return [path for match, path in sorted((int(m.group(1)), p) for m, p in numbered if m)]
+    return sorted((int(match.group(1)), path) for match, path in numbered if match)
 
 
 def parse_person(person: dict, path: Path, events: Counter) -> np.ndarray:
@@ -40,7 +41,7 @@ def parse_person(person: dict, path: Path, events: Counter) -> np.ndarray:
         if not values and name in HAND_ARRAYS:
             hand_missing, values = True, [0.0] * size
         if not isinstance(values, list) or len(values) < size or len(values) % 3:
-            raise ClipDropped("unreadable_json", f"{path}: {name} has {len(values)} values, expected a multiple of 3 >= {size}")
+            raise ClipDropped("unreadable_json", f"{path}: {name} is not a list of 3 x k >= {size} numbers")
         try:
             arrays[name] = np.asarray(values, dtype=np.float64).reshape(-1, 3)
         except (TypeError, ValueError) as error:
@@ -55,11 +56,15 @@ def parse_person(person: dict, path: Path, events: Counter) -> np.ndarray:
 def read_openpose_clip(folder: Path | str) -> tuple[np.ndarray, Counter]:
     """A clip folder -> ((T, NUM_JOINTS * 3) float32 frames, frame events); ClipDropped if unusable."""
     folder = Path(folder)
-    files = frame_files(folder) if folder.is_dir() else []
+    try:
+        files = frame_files(folder) if folder.is_dir() else []
+    except OSError as error:
+        raise ClipDropped("unreadable_json", f"{folder}: cannot list the clip folder: {error}") from None
     if not files:
         raise ClipDropped("no_frames", f"{folder}: no *_<frame>_keypoints.json files")
-    events, frames = Counter(frames_in=len(files)), []
-    for path in files:
+    gaps = files[-1][0] - files[0][0] + 1 - len(files) if files else 0
+    events, frames = Counter(frames_in=len(files), missing_files=gaps), []
+    for _, path in files:
         try:
             people = json.loads(path.read_text(encoding="utf-8"))["people"]
             if not isinstance(people, list) or not all(isinstance(person, dict) for person in people):

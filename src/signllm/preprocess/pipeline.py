@@ -25,7 +25,7 @@ from rich.progress import track
 
 from signllm.preprocess.h5store import ClipStore, StoredClip
 from signllm.preprocess.lift import LiftConfig, lift_clips, valid_frames
-from signllm.preprocess.manifest import ClipSource, build_manifest, shard_of
+from signllm.preprocess.manifest import ClipSource, shard_of
 from signllm.preprocess.openpose import read_openpose_clip
 from signllm.preprocess.pose_import import read_pose_clip
 from signllm.preprocess.report import ClipDropped, Report
@@ -64,7 +64,8 @@ def read_input(source: ClipSource) -> tuple[np.ndarray, Counter]:
 def ingest(sources: list[ClipSource], store: ClipStore, shard: int, num_shards: int, chunk_clips: int, progress=True):
     """Stage json2h5 / import: read this shard's inputs into the 2D store, a part per ``chunk_clips`` clips."""
     finished = store.finished()
-    todo = [source for source in shard_of(sources, shard, num_shards) if source.id not in finished]
+    mine = shard_of(sources, shard, num_shards)
+    todo = [source for source in mine if source.id not in finished]
     reasons = Counter()
     for chunk in track(list(_batches(todo, chunk_clips)), "json2h5", disable=not progress):
         kept, dropped = [], {}
@@ -78,17 +79,19 @@ def ingest(sources: list[ClipSource], store: ClipStore, shard: int, num_shards: 
             attrs = dict(events, text=source.text, gloss=source.gloss, order=source.order, frames=len(frames))
             kept.append(StoredClip(source.id, frames, attrs))
         store.write_part(shard, kept, dropped)
-    _log_summary("json2h5", shard, len(shard_of(sources, shard, num_shards)) - len(todo), len(todo) - sum(reasons.values()), reasons)
+    _log_summary("json2h5", shard, len(mine) - len(todo), len(todo) - sum(reasons.values()), reasons)
 
 
-def _lift_batch(clips: list[StoredClip], lift: dict, config: LiftConfig, device: str):
+def _lift_batch(clips: list[StoredClip], config: LiftConfig, min_valid_frames: int, device: str):
     """(kept 3D clips, dropped) of one batch of 2D clips."""
     kept, dropped, ready = [], {}, []
     for clip in clips:
         poses = clip.array.reshape(len(clip.array), NUM_JOINTS, 3)
         valid = int(valid_frames(poses, config.confidence_threshold).sum())
-        if valid < lift["min_valid_frames"]:
-            message = f"{clip.id}: {valid} of {len(poses)} frames reach mean body confidence {config.confidence_threshold}"
+        if valid < min_valid_frames:
+            message = (
+                f"{clip.id}: {valid} of {len(poses)} frames reach mean body confidence {config.confidence_threshold}"
+            )
             dropped[clip.id] = ("too_few_valid_frames", message)
         else:
             ready.append((clip, poses))
@@ -97,14 +100,14 @@ def _lift_batch(clips: list[StoredClip], lift: dict, config: LiftConfig, device:
         if not np.isfinite(lifted.joints).all():
             dropped[clip.id] = ("non_finite", f"{clip.id}: lifting produced NaN or infinite joints")
             continue
-        errors = dict(reprojection_initial=lifted.reprojection_initial, reprojection_final=lifted.reprojection_final)
+        errors = {"reprojection_initial": lifted.reprojection_initial, "reprojection_final": lifted.reprojection_final}
         kept.append(StoredClip(clip.id, lifted.joints, dict(clip.attrs, pruned=lifted.pruned, **errors)))
     return kept, dropped
 
 
-def lift_config(lift: dict) -> LiftConfig:
+def lift_config(settings: dict) -> LiftConfig:
     """The LiftConfig fields of the ``lift`` config section."""
-    return LiftConfig(**{name: lift[name] for name in LiftConfig.__dataclass_fields__ if name in lift})
+    return LiftConfig(**{name: settings[name] for name in LiftConfig.__dataclass_fields__ if name in settings})
 
 
 def resolve_device(device: str) -> str:
@@ -113,19 +116,23 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def lift(source: ClipStore, target: ClipStore, shard: int, num_shards: int, lift: dict, progress=True) -> None:
+def lift(source: ClipStore, target: ClipStore, shard: int, num_shards: int, settings: dict, progress=True) -> None:
     """Stage lift: this shard's ingested clips (manifest order i::n) -> 3D store, one part per batch.
 
-    Clips are batched by length so that padding stays small.
+    ``settings`` is the ``lift`` config section. Clips are batched by length so that padding stays small.
     """
-    config, device = lift_config(lift), resolve_device(lift["device"])
+    config, device = lift_config(settings), resolve_device(settings["device"])
+    if settings.get("threads"):
+        torch.set_num_threads(settings["threads"])
     kept2d, _ = source.index()
     finished = target.finished()
     mine = [clip_id for clip_id, attrs in kept2d.items() if attrs["order"] % num_shards == shard]
-    todo = sorted((clip_id for clip_id in mine if clip_id not in finished), key=lambda clip_id: kept2d[clip_id]["frames"])
+    todo = sorted(
+        (clip_id for clip_id in mine if clip_id not in finished), key=lambda clip_id: kept2d[clip_id]["frames"]
+    )
     reasons, kept_count = Counter(), 0
-    for batch in track(list(_batches(todo, lift["batch_clips"])), f"lift ({device})", disable=not progress):
-        kept, dropped = _lift_batch(source.read(batch), lift, config, device)
+    for batch in track(list(_batches(todo, settings["batch_clips"])), f"lift ({device})", disable=not progress):
+        kept, dropped = _lift_batch(source.read(batch), config, settings["min_valid_frames"], device)
         target.write_part(shard, kept, dropped)
         reasons.update(reason for reason, _ in dropped.values())
         kept_count += len(kept)
@@ -135,8 +142,11 @@ def lift(source: ClipStore, target: ClipStore, shard: int, num_shards: int, lift
 def write(
     sources: list[ClipSource], source: ClipStore, lifted: ClipStore, output_dir: Path | str, split: str, cfg
 ) -> Report:
-    """Stage write: every manifest clip must be finished; write the split and its report (JSON)."""
-    kept2d, dropped2d = source.index()
+    """Stage write: every manifest clip must be finished; write the split and its report (JSON).
+
+    ``cfg`` gives the writing rules: ``scale``, ``missing_value``, ``counter``, ``coord_decimals``.
+    """
+    _, dropped2d = source.index()
     kept3d, dropped3d = lifted.index()
     dropped = {**dropped2d, **dropped3d}
     unfinished = [s.id for s in sources if s.id not in kept3d and s.id not in dropped]

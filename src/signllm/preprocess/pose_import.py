@@ -79,7 +79,7 @@ def read_pose_clip(path: Path | str) -> tuple[np.ndarray, Counter]:
     try:
         pose = Pose.read(path.read_bytes())
         sources = joint_sources(pose.header)
-    except Exception as error:  # pose-format raises many kinds on a damaged file
+    except Exception as error:  # noqa: BLE001 - pose-format raises many kinds of error on a damaged file
         raise ClipDropped("unreadable_pose", f"{path}: {type(error).__name__}: {error}") from None
     confidence = np.asarray(pose.body.confidence, dtype=np.float64)  # (T, people, points)
     data = np.ma.filled(pose.body.data[..., :2].astype(np.float64), np.nan)
@@ -89,7 +89,10 @@ def read_pose_clip(path: Path | str) -> tuple[np.ndarray, Counter]:
     visible = confidence[:, 0] > 0
     xy = np.where(visible[..., None], data[:, 0], 0.0)
     joints = np.stack(
-        [np.concatenate([xy[:, points].mean(1), confidence[:, 0, points].min(1, keepdims=True)], 1) for points in sources],
+        [
+            np.concatenate([xy[:, points].mean(1), confidence[:, 0, points].min(1, keepdims=True)], 1)
+            for points in sources
+        ],
         1,
     )
     joints[joints[..., 2] <= 0] = 0.0  # a joint with an invisible part is missing

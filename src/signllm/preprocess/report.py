@@ -28,6 +28,7 @@ DROP_REASONS = {
 }
 FRAME_EVENTS = {
     "frames_in": "frame files read",
+    "missing_files": "frame numbers with no file between a clip's first and last frame",
     "no_person": "frames without a person (dropped)",
     "all_zero": "frames whose kept joints are all zero (dropped)",
     "several_people": "frames with several people (first person kept)",
@@ -48,7 +49,8 @@ class ClipDropped(Exception):
 
 @dataclass
 class Report:
-    """Counts of one split: clips in, clips out, drops by reason (with clip ids), frame events, lifting error."""
+    """Counts of one split: clips in, clips out, drops by reason (with clip ids and messages), and over the
+    clips kept, frame events and the mean weighted 2D reprojection error of the initial and final skeletons."""
 
     split: str
     clips_in: int = 0
@@ -59,11 +61,7 @@ class Report:
 
     @classmethod
     def build(
-        cls,
-        split: str,
-        clip_ids: Iterable[str],
-        kept: Mapping[str, Mapping],
-        dropped: Mapping[str, tuple[str, str]],
+        cls, split: str, clip_ids: Iterable[str], kept: Mapping[str, Mapping], dropped: Mapping[str, tuple[str, str]]
     ) -> Report:
         """From the manifest's clip ids, the kept clips' attributes and the dropped clips' (reason, message)."""
         report = cls(split, clips_in=len(list(clip_ids)), clips_out=len(kept))
@@ -72,7 +70,9 @@ class Report:
         for event in FRAME_EVENTS:
             report.frames[event] = sum(int(attrs.get(event, 0)) for attrs in kept.values())
         for stage in ("initial", "final"):
-            errors = [float(attrs[f"reprojection_{stage}"]) for attrs in kept.values() if f"reprojection_{stage}" in attrs]
+            errors = [
+                float(attrs[f"reprojection_{stage}"]) for attrs in kept.values() if f"reprojection_{stage}" in attrs
+            ]
             if errors:
                 report.reprojection[stage] = sum(errors) / len(errors)
         return report

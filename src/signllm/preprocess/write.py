@@ -40,7 +40,10 @@ def write_lifted_split(
     write_split(
         folder,
         split,
-        (Clip(clip_id, text, gloss, stored_frames(joints, scale, missing_value)) for clip_id, text, gloss, joints in clips),
+        (
+            Clip(clip_id, text, gloss, stored_frames(joints, scale, missing_value))
+            for clip_id, text, gloss, joints in clips
+        ),
         coord_decimals=coord_decimals,
         counter=counter,
     )

@@ -35,12 +35,10 @@ def clip_ids(count: int) -> list[str]:
     return [f"{index:0{width}d}" for index in range(count)]
 
 
-def render(clip: Clip, size: int, reference: np.ndarray | None = None) -> np.ndarray:
-    """The clip's images titled with its text; beside the reference clip's when one is given."""
+def render(clip: Clip, size: int, reference_images: np.ndarray | None = None) -> np.ndarray:
+    """The clip's images titled with its text; beside the reference clip's images when given."""
     images = render_clip(clip.frames, size, title=clip.text)
-    if reference is None:
-        return images
-    return side_by_side(images, render_clip(reference, size, title="reference"))
+    return images if reference_images is None else side_by_side(images, reference_images)
 
 
 def write_outputs(
@@ -61,10 +59,11 @@ def write_outputs(
         write_split(output_dir, SPLIT, clips)
         written += [output_dir / f"{SPLIT}.{part}" for part in ("skels", "text", "files")]
     videos = [suffix for suffix in ("mp4", "gif") if suffix in formats]
+    reference_images = None if reference is None or not videos else render_clip(reference, size, title="reference")
     for clip in track(clips, description="writing", disable=not progress or len(clips) < 2):
         if "pose" in formats:
             written.append(write_pose(output_dir / f"{clip.id}.pose", clip.frames, fps, scale))
         if videos:
-            images = render(clip, size, reference)
+            images = render(clip, size, reference_images)
             written += [write_video(output_dir / f"{clip.id}.{suffix}", images, fps) for suffix in videos]
     return written

@@ -28,7 +28,7 @@ POINT_FORMAT = "XYZC"
 
 def _header(joints: np.ndarray) -> PoseHeader:
     component = PoseHeaderComponent(COMPONENT, list(JOINT_NAMES), list(BONES), list(JOINT_COLOURS), POINT_FORMAT)
-    extent = np.ptp(joints.reshape(-1, joints.shape[-1]), axis=0)
+    extent = np.ptp(np.nan_to_num(joints.reshape(-1, joints.shape[-1])), axis=0)
     return PoseHeader(0.2, PoseHeaderDimensions(*(max(math.ceil(value), 1) for value in extent)), [component])
 
 
