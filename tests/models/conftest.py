@@ -2,7 +2,8 @@
 
 import pytest
 import torch
-from model_fixtures import make_batch, make_info
+
+from .model_fixtures import make_batch, make_info
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -36,7 +36,8 @@ def make_info(languages=("asl", "gsl")) -> DataInfo:
     texts = [text for code in TEXTS for text in TEXTS[code]]
     tokenizers = Tokenizers.train(texts, texts, list(TEXTS), vocab_size=300)
     mean_pose = np.zeros(FRAME_SIZE, dtype=np.float32)
-    return DataInfo(list(languages), tokenizers, mean_pose, 8.0, 10, {c: 25.0 for c in languages}, {c: 9.0 for c in languages})
+    fps, scale = {code: 25.0 for code in languages}, {code: 9.0 for code in languages}
+    return DataInfo(list(languages), tokenizers, mean_pose, 8.0, 10, fps, scale)
 
 
 def make_batch(info, langs, lengths=None) -> dict:

@@ -1,14 +1,14 @@
 """Augmentation config (merging, refusing jc + gn), FP targets, GN noise and its error statistics."""
 
-import os
 
 import pytest
 import torch
 from hydra import compose, initialize_config_dir
-from model_fixtures import CONF
 
 from signllm.models.augmentation import Augmentation, InputNoise
 from signllm.skeleton import COUNTER, FRAME_SIZE, NUM_COORDS
+
+from .model_fixtures import CONF
 
 
 def compose_augmentation(choice: str) -> dict:

@@ -1,16 +1,18 @@
 """The model configs compose with size/loss/augmentation and instantiate into working modules."""
 
 import io
+
 import pytest
 import torch
 from hydra import compose, initialize_config_dir
 from hydra.errors import InstantiationException
 from hydra.utils import instantiate
-from model_fixtures import CONF
 
 from signllm.data.datamodule import DataInfo
 from signllm.losses import L1Loss
 from signllm.models import MLSFModule, Prompt2LangGlossModule
+
+from .model_fixtures import CONF
 
 
 def build(info, *overrides):

@@ -4,10 +4,11 @@ import dataclasses
 
 import pytest
 import torch
-from model_fixtures import TINY, make_batch, overfit, save_checkpoint
 
 from signllm.models import MLSFModule
 from signllm.skeleton import COUNTER
+
+from .model_fixtures import TINY, make_batch, overfit, save_checkpoint
 
 TEXT_ONLY = ("text_ids", "text_mask", "lang")
 

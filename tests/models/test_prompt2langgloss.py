@@ -2,9 +2,10 @@
 
 import pytest
 import torch
-from model_fixtures import TINY, make_batch, overfit, save_checkpoint
 
 from signllm.models import MLSFModule, ProductionModule, Prompt2LangGlossModule
+
+from .model_fixtures import TINY, make_batch, overfit, save_checkpoint
 
 TEXT = ("text_ids", "text_mask")
 

@@ -1,11 +1,11 @@
 """The per-sample loss hook: mean by default, the PLC's skip rule and the RL loss's weights plug in there."""
 
-import pytest
 import torch
-from model_fixtures import TINY
 
 from signllm.losses.rl import RLLoss
 from signllm.models import MLSFModule
+
+from .model_fixtures import TINY
 
 
 def test_default_reduction_is_the_mean(info, batch):

@@ -2,12 +2,13 @@
 
 import pytest
 import torch
-from model_fixtures import CONF
 from omegaconf import OmegaConf
 
 from signllm.models.augmentation import Augmentation
 from signllm.models.mlsf import LanguageGroup
 from signllm.models.size import REFERENCE_VOCAB, Size
+
+from .model_fixtures import CONF
 
 TARGETS = {"base": 40e6, "large": 120e6, "super": 1e9}
 

@@ -2,7 +2,8 @@
 
 The split is cut into batches of consecutive indices and rank r takes batches r, r + world, ...; every
 sample therefore lands in the same batch whatever the number of ranks, so sharded and single-process
-runs compute bit-identical per-sample numbers. Each rank scores its samples, the records are gathered
+runs compute bit-identical per-sample numbers (given the same intra-op threads per process, e.g.
+``OMP_NUM_THREADS=1`` as torchrun sets it: float32 sums change in the 7th digit with the thread count). Each rank scores its samples, the records are gathered
 keyed by index (``all_gather_object``), and corpus scores are computed from all of them in index order.
 
 A system is a callable ``batch -> (frames, lengths)`` (see ``signllm.evaluation.systems``).

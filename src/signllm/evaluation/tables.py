@@ -20,6 +20,7 @@ from signllm.utils import atomic_write_text
 PAPER = {"bleu4": "BLEU-4", "bleu3": "BLEU-3", "bleu2": "BLEU-2", "bleu1": "BLEU-1", "rouge": "ROUGE", "dtw": "DTW"}
 MOTION = {"dtw_mje": "DTW-MJE", "travel_ratio": "travel ratio", "duration_ratio": "duration ratio"}
 METRICS = {**PAPER, **MOTION}
+DECIMALS = {"dtw_mje": 4}  # printed decimals where 2 would hide the differences
 Scores = Mapping[str, Mapping[str, Mapping[str, float]]]
 
 
@@ -33,7 +34,8 @@ def rows(scores: Scores, splits: Sequence[str], metrics: Mapping[str, str] = MET
 
 
 def _formatted(scores: Scores, splits: Sequence[str], metrics: Mapping[str, str]) -> list[list[str]]:
-    return [[row[0]] + [f"{value:.2f}" for value in row[1:]] for row in rows(scores, splits, metrics)]
+    decimals = [DECIMALS.get(metric, 2) for _ in splits for metric in metrics]
+    return [[row[0]] + [f"{value:.{d}f}" for value, d in zip(row[1:], decimals)] for row in rows(scores, splits, metrics)]
 
 
 def console_tables(scores: Scores, splits: Sequence[str], title: str, notes: Sequence[str] = ()) -> list[Table]:

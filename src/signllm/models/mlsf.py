@@ -109,7 +109,9 @@ class MLSFModule(ProductionModule):
     def by_language(self, lang: torch.Tensor) -> Iterator[tuple[LanguageGroup, torch.Tensor]]:
         """(group, row indices) for each language present in a batch's ``lang`` (B,)."""
         if (bad := lang[(lang < 0) | (lang >= len(self.languages))]).numel():
-            raise ValueError(f"batch lang indices {bad.unique().tolist()} name no group; this model has {self.languages}")
+            raise ValueError(
+                f"batch lang indices {bad.unique().tolist()} name no group; this model has {self.languages}"
+            )
         for index in lang.unique().tolist():
             yield self.groups[self.languages[index]], (lang == index).nonzero().squeeze(1)
 

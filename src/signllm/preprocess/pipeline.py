@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +111,17 @@ def lift_config(settings: dict) -> LiftConfig:
     return LiftConfig(**{name: settings[name] for name in LiftConfig.__dataclass_fields__ if name in settings})
 
 
+@contextmanager
+def torch_threads(count: int | None) -> Iterator[None]:
+    """Run the block with ``count`` torch CPU threads (None: leave as is), then restore the previous count."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count or previous)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 def resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
@@ -122,8 +134,6 @@ def lift(source: ClipStore, target: ClipStore, shard: int, num_shards: int, sett
     ``settings`` is the ``lift`` config section. Clips are batched by length so that padding stays small.
     """
     config, device = lift_config(settings), resolve_device(settings["device"])
-    if settings.get("threads"):
-        torch.set_num_threads(settings["threads"])
     kept2d, _ = source.index()
     finished = target.finished()
     mine = [clip_id for clip_id, attrs in kept2d.items() if attrs["order"] % num_shards == shard]
@@ -131,11 +141,12 @@ def lift(source: ClipStore, target: ClipStore, shard: int, num_shards: int, sett
         (clip_id for clip_id in mine if clip_id not in finished), key=lambda clip_id: kept2d[clip_id]["frames"]
     )
     reasons, kept_count = Counter(), 0
-    for batch in track(list(_batches(todo, settings["batch_clips"])), f"lift ({device})", disable=not progress):
-        kept, dropped = _lift_batch(source.read(batch), config, settings["min_valid_frames"], device)
-        target.write_part(shard, kept, dropped)
-        reasons.update(reason for reason, _ in dropped.values())
-        kept_count += len(kept)
+    with torch_threads(settings.get("threads")):
+        for batch in track(list(_batches(todo, settings["batch_clips"])), f"lift ({device})", disable=not progress):
+            kept, dropped = _lift_batch(source.read(batch), config, settings["min_valid_frames"], device)
+            target.write_part(shard, kept, dropped)
+            reasons.update(reason for reason, _ in dropped.values())
+            kept_count += len(kept)
     _log_summary("lift", shard, len(mine) - len(todo), kept_count, reasons)
 
 

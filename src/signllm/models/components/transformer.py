@@ -86,10 +86,13 @@ class DecoderLayer(nn.Module):
         self.drop = nn.Dropout(dropout)
 
     def forward(self, x, causal_mask, memory, memory_mask, cache: dict | None = None):
+        self_cache = cross_cache = None
+        if cache is not None:
+            self_cache, cross_cache = cache.setdefault("self", {}), cache.setdefault("cross", {})
         h = self.norm_self(x)
-        x = x + self.drop(self.self_attn(h, h, causal_mask, None if cache is None else cache.setdefault("self", {})))
+        x = x + self.drop(self.self_attn(h, h, causal_mask, self_cache))
         h = self.norm_cross(x)
-        x = x + self.drop(self.cross_attn(h, memory, memory_mask, None if cache is None else cache.setdefault("cross", {})))
+        x = x + self.drop(self.cross_attn(h, memory, memory_mask, cross_cache))
         return x + self.drop(self.ff(self.norm_ff(x)))
 
 
