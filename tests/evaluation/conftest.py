@@ -54,4 +54,4 @@ def save_production(module, path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def evaluator_path(datamodule, tmp_path_factory) -> Path:
-    return train_backtranslator(datamodule, 120, tmp_path_factory.mktemp("evaluator"))
+    return train_backtranslator(datamodule, 80, tmp_path_factory.mktemp("evaluator"))
