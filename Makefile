@@ -3,7 +3,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: quickstart test test-slow bench
+.PHONY: quickstart test bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,10 +14,7 @@ quickstart: $(VENV)/.installed
 	$(PY) train.py experiment=quickstart
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -q -m "not slow"
-
-test-slow: $(VENV)/.installed
-	$(PY) -m pytest -q -m slow
+	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed
 	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done

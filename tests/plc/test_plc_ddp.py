@@ -1,6 +1,5 @@
 """Two gloo ranks on CPU: one shared priority vector, one global draw split between the ranks."""
 
-import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
@@ -26,7 +25,6 @@ def train_rank(rank: int, folder: str) -> None:
     dist.destroy_process_group()
 
 
-@pytest.mark.slow  # two fresh interpreters; test_plc_sampler covers the split without processes
 def test_two_ranks_draw_disjoint_shares_of_one_global_draw(tmp_path):
     mp.spawn(train_rank, args=(str(tmp_path),), nprocs=2)
     ranks = [torch.load(tmp_path / f"rank{r}.pt", weights_only=False) for r in (0, 1)]

@@ -71,6 +71,9 @@ class DataInfo:
 class SignDataModule(LightningDataModule):
     """Train/dev/test dataloaders over ``languages`` (code -> spec of ``conf/language/<code>.yaml``)."""
 
+    # a replacement for the train batch sampler, called like LengthBucketBatchSampler (set by the PLC)
+    train_batch_sampler = None
+
     def __init__(
         self,
         languages: Mapping[str, Mapping],
@@ -211,15 +214,12 @@ class SignDataModule(LightningDataModule):
         if self.batch_size % world_size:
             raise ValueError(f"data.batch_size={self.batch_size} (global) is not divisible by world size {world_size}")
         dataset = self.dataset(split)
-        sampler = LengthBucketBatchSampler(
-            dataset.lengths,
-            self.batch_size // world_size,
-            num_replicas=world_size,
-            rank=rank,
-            shuffle=shuffle,
-            seed=self.seed,
-            on_epoch=dataset.set_epoch if shuffle else None,
-        )
+        per_rank = self.batch_size // world_size
+        common = dict(num_replicas=world_size, rank=rank, seed=self.seed, on_epoch=dataset.set_epoch if shuffle else None)
+        if shuffle and self.train_batch_sampler is not None:
+            sampler = self.train_batch_sampler(dataset.lengths, per_rank, **common)
+        else:
+            sampler = LengthBucketBatchSampler(dataset.lengths, per_rank, shuffle=shuffle, **common)
         return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=self.num_workers)
 
     def train_dataloader(self) -> DataLoader:

@@ -22,6 +22,7 @@ from omegaconf import Container, DictConfig, OmegaConf
 from signllm.callbacks.plc import PriorityLearningChannel
 from signllm.data.datamodule import DataInfo
 from signllm.losses import MSELoss
+from signllm.metrics.dtw import DTWMetric
 from signllm.models.augmentation import Augmentation, InputNoise
 from signllm.models.size import Size
 from signllm.skeleton import COUNTER, FRAME_SIZE
@@ -68,6 +69,7 @@ class ProductionModule(LightningModule):
             raise ValueError(f"info.mean_pose must have shape ({FRAME_SIZE},), got {tuple(start.shape)}")
         start[COUNTER] = 0.0
         self.register_buffer("start_frame", start)
+        self.test_dtw = DTWMetric()
 
     @property
     def languages(self) -> list[str]:
@@ -133,7 +135,15 @@ class ProductionModule(LightningModule):
         return self._step(batch, "val")
 
     def test_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
+        """Teacher-forced test loss, and honest generation scored by DTW against the reference."""
+        frames, lengths = self.generate(batch)
+        self.test_dtw.update(frames, lengths, batch["frames"], batch["lengths"])
         return self._step(batch, "test")
+
+    def on_test_epoch_end(self) -> None:
+        scores = self.test_dtw.compute()
+        self.test_dtw.reset()
+        self.log_dict({f"test/{name}": value for name, value in scores.items()})
 
     def configure_callbacks(self):
         return [self.plc] if self.plc is not None else []
