@@ -44,14 +44,6 @@ def train_backtranslator(datamodule, steps: int, root: Path) -> Path:
     return path
 
 
-def save_production(module, path: Path) -> Path:
-    """A production checkpoint as Lightning writes it (with the module's own hook), without a trainer."""
-    checkpoint = {"state_dict": module.state_dict(), "hyper_parameters": dict(module.hparams)}
-    module.on_save_checkpoint(checkpoint)
-    torch.save(checkpoint, path)
-    return path
-
-
 @pytest.fixture(scope="session")
 def evaluator_path(datamodule, tmp_path_factory) -> Path:
     return train_backtranslator(datamodule, 80, tmp_path_factory.mktemp("evaluator"))

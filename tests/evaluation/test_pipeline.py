@@ -10,7 +10,8 @@ from hydra import compose, initialize_config_dir
 from signllm.evaluation.pipeline import CEILING, checkpoint_names, evaluate
 from signllm.models.mlsf import MLSFModule
 
-from .conftest import TINY, save_production
+from ..checkpoints import save_checkpoint
+from .conftest import TINY
 from .corpus import write_corpus
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
@@ -23,7 +24,7 @@ def test_checkpoint_names():
 
 def test_evaluate_writes_the_table_of_every_system(datamodule, evaluator_path, tmp_path, capsys):
     model = MLSFModule(datamodule.info, TINY)
-    model_path = save_production(model, tmp_path / "model.ckpt")
+    model_path = save_checkpoint(model, tmp_path / "model.ckpt")
     overrides = [
         "data=prompt2sign",
         f"language.asl.root={write_corpus(tmp_path / 'asl')}",

@@ -15,7 +15,8 @@ from signllm.evaluation.systems import GROUND_TRUTH, clips, ground_truth, honest
 from signllm.models.backtranslator import BackTranslatorModule
 from signllm.models.mlsf import MLSFModule
 
-from .conftest import TINY, save_production
+from ..checkpoints import save_checkpoint
+from .conftest import TINY
 
 
 @pytest.mark.parametrize("world_size", [1, 2, 3, 5])
@@ -81,7 +82,7 @@ def _score(rank, world_size, port, model_path, evaluator_path, dataset, out):
 def test_sharded_and_single_process_scores_agree_exactly(datamodule, evaluator_path, tmp_path):
     torch.manual_seed(0)
     model = MLSFModule(datamodule.info, TINY)
-    model_path = save_production(model, tmp_path / "model.ckpt")
+    model_path = save_checkpoint(model, tmp_path / "model.ckpt")
     dataset = datamodule.dataset("train")  # 12 samples in batches of 5: the ranks get 2 and 1 batches
     _score(0, 1, 0, model_path, evaluator_path, dataset, tmp_path / "single.pt")
     mp.spawn(_score, args=(2, _free_port(), model_path, evaluator_path, dataset, tmp_path / "sharded.pt"), nprocs=2)

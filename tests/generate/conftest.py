@@ -14,17 +14,11 @@ from signllm.data.tokenizer import Tokenizers
 from signllm.models.mlsf import MLSFModule
 from signllm.skeleton import COUNTER, FRAME_SIZE, counter_values
 
+from ..checkpoints import save_checkpoint
+
 REPO = Path(__file__).resolve().parents[2]
 TEXTS = ["the cat sleeps", "we go home now", "morgen regnet es", "der wind weht stark"]
 MAX_FRAMES = 9  # an untrained model rarely stops by itself: keep clips short
-
-
-def save_checkpoint(module, path: Path) -> Path:
-    """What Lightning's checkpointing keeps that ``load`` needs (the module's own hook included)."""
-    checkpoint = {"state_dict": module.state_dict(), "hyper_parameters": dict(module.hparams)}
-    module.on_save_checkpoint(checkpoint)
-    torch.save(checkpoint, path)
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from signllm.data.skels import Clip, atomic_output, iter_split, split_paths
+from signllm.data.skels import Clip, iter_split, split_paths
+from signllm.utils import atomic_output
 from signllm.skeleton import FRAME_SIZE
 
 FORMAT_VERSION = 1

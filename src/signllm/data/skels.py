@@ -8,16 +8,15 @@ writing again reproduces the files byte for byte.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from signllm.skeleton import COUNTER, FRAME_SIZE, counter_values
+from signllm.utils import atomic_output
 
 PARTS = ("skels", "text", "gloss", "files")
 
@@ -118,19 +117,6 @@ def iter_split(folder: Path | str, split: str) -> Iterator[Clip]:
 def read_split(folder: Path | str, split: str) -> list[Clip]:
     """All clips of a split; FormatError (naming file and line) on unequal line counts or bad numbers."""
     return list(iter_split(folder, split))
-
-
-@contextmanager
-def atomic_output(path: Path | str) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def format_frames(frames: np.ndarray, coord_decimals: int = 5, counter_decimals: int = 4) -> str:

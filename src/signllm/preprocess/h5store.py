@@ -17,7 +17,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from signllm.data.skels import atomic_output
+from signllm.utils import atomic_output
 
 _PART_GLOB = "part-*.h5"
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from signllm.data.skels import atomic_output
+from signllm.utils import atomic_output
 
 DROP_REASONS = {
     "unreadable_json": "a frame file is not valid OpenPose JSON (malformed, truncated, wrong array sizes)",

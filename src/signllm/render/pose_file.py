@@ -18,7 +18,7 @@ from pose_format import Pose
 from pose_format.numpy import NumPyPoseBody
 from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderDimensions
 
-from signllm.data.skels import atomic_output
+from signllm.utils import atomic_output
 from signllm.render.draw import JOINT_COLOURS, coordinates
 from signllm.skeleton import BONES, COUNTER, FRAME_SIZE, JOINT_NAMES, NUM_COORDS, counter_values, to_joints
 

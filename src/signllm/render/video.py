@@ -8,7 +8,7 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
-from signllm.data.skels import atomic_output
+from signllm.utils import atomic_output
 
 VIDEO_SUFFIXES = (".mp4", ".gif")
 GIF_COLOURS = 128

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 from rich.progress import Progress
 
-from signllm.data.skels import Clip, atomic_output, split_paths, write_split
+from signllm.data.skels import Clip, split_paths, write_split
+from signllm.utils import atomic_output
 from signllm.data.synthetic.grammar import sample_sentence
 from signllm.data.synthetic.kinematics import render, signer_lengths
 from signllm.data.synthetic.lexicon import LANGUAGES, LEXICONS
