@@ -28,7 +28,9 @@ def train(log_dir: Path, name: str, seed: int, epochs: int, overrides: list[str]
     command = [sys.executable, str(REPO / "train.py"), "size=tiny", "trainer=cpu", f"trainer.max_epochs={epochs}",
                f"seed={seed}", f"name={name}", "test=false", "logger=csv", "~callbacks.progress_bar",
                f"paths.log_dir={log_dir}", *overrides]
-    subprocess.run(command, cwd=REPO, check=True, capture_output=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    run = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    if run.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{run.stderr[-3000:]}")
     (metrics,) = (log_dir / "train/runs" / name / "csv").rglob("metrics.csv")
     with open(metrics) as handle:
         rows = [row for row in csv.DictReader(handle) if row.get("val/dtw") and row.get("time/elapsed_s")]

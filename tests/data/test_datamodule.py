@@ -193,6 +193,18 @@ def test_synthetic_corpus(tmp_path):
     assert module.info.scale == {"asl": 9.0, "ksl": 9.0}
 
 
+def test_training_seed_leaves_the_synthetic_corpus_alone(tmp_path):
+    """Runs with other training seeds (a sweep) read the same corpus files; other corpus settings get
+    their own folder, so concurrent runs never rewrite each other's data."""
+    cfg = _compose(["language=asl", "data.vocab_size=400"], tmp_path)
+    corpus = {"seed": 0, "train": 4, "dev": 2, "test": 2}
+    folders = [instantiate(cfg.data, seed=seed, synthetic=corpus).folders()["asl"] for seed in (1, 2)]
+    other = instantiate(cfg.data, synthetic={**corpus, "train": 5}).folders()["asl"]
+    assert folders[0] == folders[1] != other
+    assert len((other / "train.files").read_text().splitlines()) == 5
+    assert len((folders[0] / "train.files").read_text().splitlines()) == 4
+
+
 class _Recorder(__import__("lightning").pytorch.LightningModule):
     """Records what each training epoch sees."""
 

@@ -77,16 +77,13 @@ def pack_split(folder: Path | str, split: str, path: Path | str) -> None:
 def ensure_packed(folder: Path | str, split: str, cache_dir: Path | str, name: str) -> Path:
     """Path of the up-to-date cache of ``folder``'s split, packing it first if needed.
 
-    The cache is ``cache_dir/<name>.<split>.<fingerprint>.h5``; older caches of the same name and
-    split are removed once the new one exists.
+    The cache is ``cache_dir/<name>.<split>.<fingerprint>.h5``. Caches of older versions of the files
+    are left alone (another run may still read them); ``cache_dir`` can be emptied at any time.
     """
     cache_dir = Path(cache_dir)
     path = cache_dir / f"{name}.{split}.{fingerprint(folder, split)}.h5"
     if not path.is_file():
         pack_split(folder, split, path)
-        for stale in cache_dir.glob(f"{name}.{split}.*.h5"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
     return path
 
 

@@ -118,7 +118,9 @@ class SignDataModule(LightningDataModule):
         if self.source == "synthetic":
             from signllm.data.synthetic import ensure_corpus
 
-            folders = ensure_corpus(Path(self.synthetic_root), self.languages, self.seed, **self.synthetic)
+            # one folder per corpus setting, so runs with different settings never rewrite each other's files
+            setting = "_".join(f"{key}{value}" for key, value in sorted(self.synthetic.items()))
+            folders = ensure_corpus(Path(self.synthetic_root) / setting, self.languages, **self.synthetic)
             return {code: Path(folders[code]) for code in self.languages}
         for code, spec in self.specs.items():
             if not spec.get("root"):
