@@ -39,7 +39,10 @@ def train(log_dir: Path, name: str, seed: int, epochs: int, overrides: list[str]
 
 
 def first_reaching(history: list[dict], target: float) -> dict:
-    return next(row for row in history if row["dtw"] <= target)
+    reached = [row for row in history if row["dtw"] <= target]
+    if not reached:
+        sys.exit(f"a run never reached validation DTW {target} (best {min(r['dtw'] for r in history):.3f}): lower --target")
+    return reached[0]
 
 
 def mean_spread(values: list[float]) -> str:

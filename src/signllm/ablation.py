@@ -19,8 +19,8 @@ from rich.table import Table
 from signllm.utils import atomic_write_text
 
 COLUMNS = {  # column name -> summary metric
-    "dev DTW": "val/dtw_best",
-    "dev DTW-MJE": "val/dtw_mje",
+    "dev DTW (best epoch)": "val/dtw_best",
+    "dev DTW-MJE (last epoch)": "val/dtw_mje",
     "test DTW": "test/dtw",
     "test DTW-MJE": "test/dtw_mje",
 }
