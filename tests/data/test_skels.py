@@ -44,6 +44,21 @@ def test_writer_converts_counter(tmp_path, convention):
     np.testing.assert_allclose(clip.frames[:, COUNTER], counter_values(3, convention), atol=1e-4)
 
 
+def test_a_failure_while_writing_keeps_the_old_split(realdata, tmp_path):
+    clips = read_split(realdata / PHOENIX, "dev")
+    write_split(tmp_path, "dev", clips)
+    before = {part: (tmp_path / f"dev.{part}").read_bytes() for part in PARTS}
+
+    def stream():  # fails after two clips, as a crashed job would
+        yield from clips[:2]
+        raise RuntimeError("input gone")
+
+    with pytest.raises(RuntimeError, match="input gone"):
+        write_split(tmp_path, "dev", stream())
+    assert {part: (tmp_path / f"dev.{part}").read_bytes() for part in PARTS} == before
+    assert not list(tmp_path.glob(".*tmp"))
+
+
 def test_scale_values_survive_round_trip(tmp_path):
     """Values stored at scale 1/3 or 1/9 are written and read back at the requested decimals."""
     world = np.random.default_rng(0).uniform(-2, 2, (4, FRAME_SIZE))

@@ -56,3 +56,16 @@ def test_save_and_load_give_the_same_ids(tokenizers, tmp_path):
         assert loaded.encode_text(sentence, lang) == tokenizers.encode_text(sentence, lang)
         assert loaded.encode_langgloss(sentence, lang) == tokenizers.encode_langgloss(sentence, lang)
     assert len(loaded.text) == len(tokenizers.text) and len(loaded.gloss) == len(tokenizers.gloss)
+
+
+def test_new_language_markers_keep_every_existing_id():
+    texts = SENTENCES["asl"]
+    old = Tokenizers.train(texts, [s.upper() for s in texts], ["asl"], vocab_size=300)
+    grown = Tokenizers.from_json(old.with_languages(["asl", "gsl"]).to_json())
+    assert grown.languages == ["asl", "gsl"] and grown.extends(old) and not old.extends(grown)
+    assert old.with_languages(["asl"]) is old
+    sentence = SENTENCES["asl"][0]
+    assert grown.encode_text(sentence, "asl") == old.encode_text(sentence, "asl")
+    assert grown.text.marker_id("gsl") == len(old.text)
+    assert grown.encode_langgloss("HAUS", "gsl")[1] == grown.gloss.marker_id("gsl") == len(old.gloss)
+    assert grown.decode_text(grown.encode_text(SENTENCES["gsl"][0], "gsl")) == SENTENCES["gsl"][0]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 from lightning.pytorch import LightningDataModule
 from omegaconf import DictConfig, OmegaConf
 from torch.utils.data import DataLoader
@@ -143,9 +144,13 @@ class SignDataModule(LightningDataModule):
         self._tokenizers(self._packed()["train"])
 
     def _tokenizers(self, train: Mapping[str, Path]) -> Tokenizers:
-        """The saved tokenizers (``data.tokenizers``), or those trained on these caches, trained once."""
+        """The given tokenizers (``data.tokenizers``: a JSON file, or a checkpoint whose tokenizers to reuse)
+        with markers added for the data's languages they lack; else those trained on these caches, once."""
+        if self.tokenizers_path and Path(self.tokenizers_path).suffix == ".ckpt":
+            checkpoint = torch.load(self.tokenizers_path, map_location="cpu", weights_only=True)
+            return DataInfo.from_dict(checkpoint["data_info"]).tokenizers.with_languages(self.languages)
         if self.tokenizers_path:
-            return Tokenizers.load(self.tokenizers_path)
+            return Tokenizers.load(self.tokenizers_path).with_languages(self.languages)
         key = json.dumps([self.vocab_size, {c: (p.name, self.specs[c].get("prompts")) for c, p in train.items()}])
         path = self.cache_dir / f"tokenizers.{hashlib.sha1(key.encode()).hexdigest()[:16]}.json"
         if not path.is_file():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,11 +127,6 @@ def format_frames(frames: np.ndarray, coord_decimals: int = 5, counter_decimals:
     return " ".join(frame_format % tuple(frame) for frame in values.tolist())
 
 
-def _write_lines(path: Path, lines: Iterable[str]) -> None:
-    with atomic_output(path) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as file:
-        file.writelines(line + "\n" for line in lines)
-
-
 def write_split(
     folder: Path | str,
     split: str,
@@ -139,32 +135,32 @@ def write_split(
     counter_decimals: int = 4,
     counter: str | None = None,
 ) -> None:
-    """Write a split, each file atomically. ``.gloss`` is written when any clip has a gloss.
+    """Write a split in one pass over ``clips`` (so only one clip need be in memory), each file atomically:
+    nothing is replaced unless every clip is written. ``.gloss`` is kept when any clip has a gloss.
 
     ``counter=None`` writes the stored counter column; a convention name (``prompt2sign`` or
     ``progressive_transformers``) recomputes it from each clip's length instead.
     """
-    clips = list(clips)
-    for clip in clips:
-        frames = np.asarray(clip.frames)
-        if frames.ndim != 2 or frames.shape[1] != FRAME_SIZE or len(frames) == 0:
-            raise ValueError(f"clip {clip.id!r}: frames must be (T>0, {FRAME_SIZE}), got {frames.shape}")
-        if any("\n" in (value or "") for value in (clip.id, clip.text, clip.gloss)):
-            raise ValueError(f"clip {clip.id!r}: id, text and gloss must be single lines")
-    paths = split_paths(folder, split)
-
-    def skels_lines() -> Iterator[str]:
+    paths, has_gloss = split_paths(folder, split), False
+    with ExitStack() as stack:  # the files close, then the temporaries are renamed (or removed on error)
+        temporaries = {part: stack.enter_context(atomic_output(path)) for part, path in paths.items()}
+        files = {
+            part: stack.enter_context(open(temporary, "w", encoding="utf-8", newline="\n"))
+            for part, temporary in temporaries.items()
+        }
         for clip in clips:
-            frames = clip.frames
+            frames = np.asarray(clip.frames)
+            if frames.ndim != 2 or frames.shape[1] != FRAME_SIZE or len(frames) == 0:
+                raise ValueError(f"clip {clip.id!r}: frames must be (T>0, {FRAME_SIZE}), got {frames.shape}")
+            if any("\n" in (value or "") for value in (clip.id, clip.text, clip.gloss)):
+                raise ValueError(f"clip {clip.id!r}: id, text and gloss must be single lines")
             if counter is not None:
                 frames = np.array(frames, dtype=np.float32)
                 frames[:, COUNTER] = counter_values(len(frames), counter)
-            yield format_frames(frames, coord_decimals, counter_decimals)
-
-    _write_lines(paths["skels"], skels_lines())
-    _write_lines(paths["text"], (clip.text for clip in clips))
-    _write_lines(paths["files"], (clip.id for clip in clips))
-    if any(clip.gloss is not None for clip in clips):
-        _write_lines(paths["gloss"], (clip.gloss or "" for clip in clips))
-    else:
-        paths["gloss"].unlink(missing_ok=True)  # a stale gloss file would no longer be line-parallel
+            files["skels"].write(format_frames(frames, coord_decimals, counter_decimals) + "\n")
+            files["text"].write(clip.text + "\n")
+            files["files"].write(clip.id + "\n")
+            files["gloss"].write((clip.gloss or "") + "\n")
+            has_gloss |= clip.gloss is not None
+    if not has_gloss:
+        paths["gloss"].unlink()  # no clip has a gloss: no gloss file (an older one would mislead)

@@ -129,6 +129,23 @@ class Tokenizers:
         """Train on all languages' texts (prompt-wrapped ones included) and their glosses."""
         return cls(TextTokenizer.train(texts, languages, vocab_size), GlossVocab.build(glosses, languages))
 
+    def with_languages(self, languages: Sequence[str]) -> Tokenizers:
+        """These tokenizers plus a marker for each language they lack, appended, so that every existing id
+        keeps its meaning (a checkpoint's language groups still read their inputs the same way)."""
+        added = [lang for lang in languages if lang not in self.languages]
+        if not added:
+            return self
+        text = Tokenizer.from_str(self.text.tokenizer.to_str())
+        text.add_special_tokens([marker(lang) for lang in added])
+        gloss = GlossVocab(self.gloss.tokens + [marker(lang) for lang in added], self.languages + added)
+        return Tokenizers(TextTokenizer(text), gloss)
+
+    def extends(self, other: Tokenizers) -> bool:
+        """Whether every token of ``other`` has the same id here."""
+        vocab = self.text.tokenizer.get_vocab()
+        same_text = all(vocab.get(token) == index for token, index in other.text.tokenizer.get_vocab().items())
+        return same_text and self.gloss.tokens[: len(other.gloss)] == other.gloss.tokens
+
     def encode_text(self, text: str, lang: str | None = None) -> list[int]:
         return self.text.encode(text, lang)
 

@@ -81,11 +81,10 @@ class MLSFModule(ProductionModule):
                 f"language(s) {missing} of the data have no group in model.init_from={init_from}; "
                 f"add them with +model.add_languages={missing}"
             )
-        if old.tokenizers.to_json() != info.tokenizers.to_json():
+        if not info.tokenizers.extends(old.tokenizers):
             raise ValueError(
-                f"the data's tokenizers differ from model.init_from={init_from}'s, and the old groups only "
-                "understand their own tokens: save the checkpoint's (checkpoint['data_info']['tokenizers'], "
-                "Tokenizers.from_json(...).save(file)) and pass them as data.tokenizers=<file>"
+                f"the data's tokenizers do not keep the token ids of model.init_from={init_from}, which its "
+                "groups were trained on: leave data.tokenizers unset (it defaults to model.init_from)"
             )
         languages = list(info.languages) + [c for c in old.languages + added if c not in info.languages]
         return dataclasses.replace(
@@ -95,6 +94,10 @@ class MLSFModule(ProductionModule):
     def _load_groups(self, checkpoint: dict, init_from: str, freeze: bool) -> None:
         """Copy the checkpoint's groups and start frame in; freeze those groups if asked."""
         state = {k: v for k, v in checkpoint["state_dict"].items() if k.startswith("groups.") or k == "start_frame"}
+        own = self.state_dict()
+        for key, value in state.items():  # text embeddings gain rows for the markers added since (fresh init)
+            if key.endswith(".embed.weight") and len(value) < len(own[key]):
+                state[key] = torch.cat([value, own[key][len(value) :]])
         try:
             self.load_state_dict(state, strict=False)
         except RuntimeError as error:

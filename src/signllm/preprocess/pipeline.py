@@ -35,6 +35,7 @@ from signllm.skeleton import NUM_JOINTS
 
 log = logging.getLogger(__name__)
 STAGES = ("json2h5", "import", "lift", "write")
+WRITE_CHUNK_CLIPS = 256  # the write stage reads this many lifted clips at a time
 
 
 def stores(output_dir: Path | str, split: str) -> tuple[ClipStore, ClipStore]:
@@ -168,9 +169,10 @@ def write(
         )
     order = [s.id for s in sources if s.id in kept3d]
 
-    def clips() -> Iterable:
-        for clip in lifted.read(order):
-            yield clip.id, clip.attrs["text"], clip.attrs.get("gloss"), clip.array
+    def clips() -> Iterable:  # a chunk of clips in memory at a time
+        for chunk in _batches(order, WRITE_CHUNK_CLIPS):
+            for clip in lifted.read(chunk):
+                yield clip.id, clip.attrs["text"], clip.attrs.get("gloss"), clip.array
 
     write_lifted_split(output_dir, split, clips(), cfg.scale, cfg.missing_value, cfg.counter, cfg.coord_decimals)
     report = Report.build(split, [s.id for s in sources], {clip_id: kept3d[clip_id] for clip_id in order}, dropped)
