@@ -71,8 +71,8 @@ def test_initial_skeleton_reproduces_reachable_targets(clips):
     roots = torch.cat([targets[:, :, 0], torch.zeros(1, len(clips[4]), 1)], -1)
     log_lengths, directions = initial_skeleton(targets, torch.ones(1, len(clips[4]), dtype=torch.bool), roots)
     assert directions.shape == (1, len(clips[4]), NUM_BONES, 3) and (directions[..., 2] > 0).all()  # z >= 0
-    joints = forward_kinematics(log_lengths, roots, directions.movedim(2, 0))
-    assert (joints[1, 0, :, :2] - targets[0, :, 1]).norm(dim=-1).median() < 0.05  # the neck lands on its 2D point
+    joints = forward_kinematics(log_lengths, roots.permute(2, 0, 1), directions.permute(2, 3, 0, 1))  # (J, 3, B, T)
+    assert (joints[1, :2, 0].T - targets[0, :, 1]).norm(dim=-1).median() < 0.05  # the neck lands on its 2D point
 
 
 def test_pruned_frames_are_counted(clips):

@@ -156,12 +156,13 @@ def lift_clips(clips: list[np.ndarray], config: LiftConfig | None = None, device
     targets = interpolate(poses[..., :2], weights, config.interpolation_threshold)
     roots = torch.cat([targets[:, :, 0], torch.zeros_like(targets[:, :, 0, :1])], -1) + noise
     log_lengths, directions = initial_skeleton(targets, mask, roots)
-    # refinement works joint-major: (joints or bones, B, T, ...)
-    targets, weights, directions = (tensor.movedim(2, 0).contiguous() for tensor in (targets, weights, directions))
+    # refinement's layout: (joints or bones, coordinates, B, T), weights (J, B, T), roots (3, B, T)
+    targets, directions = (tensor.permute(2, 3, 0, 1).contiguous() for tensor in (targets, directions))
+    weights, roots = weights.permute(2, 0, 1).contiguous(), roots.permute(2, 0, 1).contiguous()
     initial = reprojection_error(forward_kinematics(log_lengths, roots, directions), targets, weights, lengths)
     joints = refine(log_lengths, roots, directions, targets, weights, mask, lengths, config)
     final = reprojection_error(joints, targets, weights, lengths)
-    joints, pruned = joints.movedim(0, 2).cpu().numpy(), (mask & ~kept).sum(1).tolist()
+    joints, pruned = joints.permute(2, 3, 0, 1).cpu().numpy(), (mask & ~kept).sum(1).tolist()
     return [
         Lifted(joints[index, : len(clip)], float(initial[index]), float(final[index]), int(pruned[index]))
         for index, clip in enumerate(clips)
