@@ -146,11 +146,14 @@ class SignDataModule(LightningDataModule):
     def _tokenizers(self, train: Mapping[str, Path]) -> Tokenizers:
         """The given tokenizers (``data.tokenizers``: a JSON file, or a checkpoint whose tokenizers to reuse)
         with markers added for the data's languages they lack; else those trained on these caches, once."""
-        if self.tokenizers_path and Path(self.tokenizers_path).suffix == ".ckpt":
-            checkpoint = torch.load(self.tokenizers_path, map_location="cpu", weights_only=True)
-            return DataInfo.from_dict(checkpoint["data_info"]).tokenizers.with_languages(self.languages)
         if self.tokenizers_path:
-            return Tokenizers.load(self.tokenizers_path).with_languages(self.languages)
+            path = Path(self.tokenizers_path)
+            if path.suffix == ".ckpt":  # memory-mapped: the weights are not read
+                checkpoint = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+                given = DataInfo.from_dict(checkpoint["data_info"]).tokenizers
+            else:
+                given = Tokenizers.load(path)
+            return given.with_languages(self.languages)
         key = json.dumps([self.vocab_size, {c: (p.name, self.specs[c].get("prompts")) for c, p in train.items()}])
         path = self.cache_dir / f"tokenizers.{hashlib.sha1(key.encode()).hexdigest()[:16]}.json"
         if not path.is_file():
