@@ -18,6 +18,10 @@ RUN if ! command -v python3 >/dev/null; then \
     fi \
     && python3 -m venv /opt/venv
 
+# The title font: Latin with accents, Turkish letters and Hangul in one file (signllm.render.fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /signllm
 COPY requirements.txt .
 RUN pip install -r requirements.txt

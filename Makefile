@@ -1,4 +1,5 @@
-# make quickstart: set up and train a tiny model on the built-in synthetic corpus (a few minutes on CPU)
+# make quickstart: set up and train a tiny model on the built-in synthetic corpus (about 25 s on 2 idle CPU
+#                  cores once installed; see conf/experiment/quickstart.yaml)
 # make test:       set up and run the test suite (what CI runs)
 VENV ?= .venv
 PY := $(VENV)/bin/python

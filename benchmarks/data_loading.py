@@ -5,7 +5,7 @@ Writes a split of random clips, then in the same run times one pass over it by p
 shuffled order (what training does). Peak memory of iterating is measured in a fresh process as the
 growth of its peak resident set while it reads every clip, and compared with the split's frame bytes.
 
-    python benchmarks/data_loading.py [--clips 5000]
+    python benchmarks/data_loading.py [--clips 5000] [--skeleton openpose50]
 """
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ import numpy as np
 
 from signllm.data.cache import PackedSplit, ensure_packed
 from signllm.data.skels import Clip, iter_split, write_split
-from signllm.skeleton import COUNTER, FRAME_SIZE, counter_values
+from signllm.skeleton import Skeleton, counter_values, load_skeleton
 
 
-def make_clips(count: int, rng: np.random.Generator) -> list[Clip]:
+def make_clips(count: int, skeleton: Skeleton, rng: np.random.Generator) -> list[Clip]:
     clips = []
     for index in range(count):
-        frames = rng.normal(0, 0.1, (int(rng.integers(16, 65)), FRAME_SIZE)).astype(np.float32)
-        frames[:, COUNTER] = counter_values(len(frames))
-        clips.append(Clip(f"clip{index}", f"sentence number {index}", f"GLOSS{index % 50}", frames))
+        frames = rng.normal(0, 0.1, (int(rng.integers(16, 65)), skeleton.frame_size)).astype(np.float32)
+        frames[:, -1] = counter_values(len(frames))
+        confidence = rng.uniform(0, 1, (len(frames), skeleton.num_points)).astype(np.float32) if skeleton.confidence else None
+        clips.append(Clip(f"clip{index}", f"sentence number {index}", f"GLOSS{index % 50}", frames, confidence))
     return clips
 
 
@@ -54,24 +55,26 @@ def peak_rss_growth(path: str) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clips", type=int, default=5000)
+    parser.add_argument("--skeleton", default="openpose50", help="the pose layout (conf/skeleton)")
     args = parser.parse_args()
+    skeleton = load_skeleton(args.skeleton)
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        clips = make_clips(args.clips, np.random.default_rng(0))
+        clips = make_clips(args.clips, skeleton, np.random.default_rng(0))
         frames_bytes = sum(clip.frames.nbytes for clip in clips)
-        write_split(folder / "src", "train", clips)
+        write_split(folder / "src", "train", clips, skeleton)
         del clips
         text_bytes = (folder / "src" / "train.skels").stat().st_size
         print(
-            f"{args.clips} clips, {frames_bytes / 2**20:.1f} MiB of float32 frames, {text_bytes / 2**20:.1f} MiB .skels"
+            f"{skeleton}: {args.clips} clips, {frames_bytes / 2**20:.1f} MiB of float32 frames, {text_bytes / 2**20:.1f} MiB .skels"
         )
 
         start = time.perf_counter()
-        parsed = sum(len(clip.frames) for clip in iter_split(folder / "src", "train"))
+        parsed = sum(len(clip.frames) for clip in iter_split(folder / "src", "train", skeleton))
         text_seconds = time.perf_counter() - start
 
         start = time.perf_counter()
-        path = ensure_packed(folder / "src", "train", folder / "cache", "bench")
+        path = ensure_packed(folder / "src", "train", folder / "cache", "bench", skeleton)
         pack_seconds = time.perf_counter() - start
 
         split = PackedSplit(path)

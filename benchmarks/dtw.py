@@ -1,6 +1,6 @@
 """Batched DTW vs a per-cell Python DP and dtaidistance's C `dtw_ndim`, on 1,000 pairs of 100-200 frames.
 
-Run: python benchmarks/dtw.py [--pairs 1000] [--python-sample 8]. The Python DP is timed on a sample of
+Run: python benchmarks/dtw.py [--pairs 1000] [--python-sample 8] [--skeleton openpose50]. The Python DP is timed on a sample of
 pairs (and checked against ours there). All three run on one thread and are timed in CPU seconds per
 pair, in this one run, so other work on a shared machine does not bend the comparison. The first call of
 the compiled kernel (compilation, or loading it from numba's cache) is timed apart.
@@ -16,16 +16,16 @@ import torch
 from dtaidistance import dtw_ndim
 
 from signllm.metrics.dtw import batched_dtw, cut_lengths
-from signllm.skeleton import COUNTER, FRAME_SIZE, NUM_COORDS, counter_values
+from signllm.skeleton import Skeleton, counter_values, load_skeleton
 
 
-def random_clips(count: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """Zero-padded (count, 200, FRAME_SIZE) random-walk clips of 100-200 frames, with counters."""
+def random_clips(count: int, skeleton: Skeleton, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Zero-padded (count, 200, frame_size) random-walk clips of 100-200 frames, with counters."""
     lengths = rng.integers(100, 201, size=count)
-    frames = np.zeros((count, lengths.max(), FRAME_SIZE), dtype=np.float32)
+    frames = np.zeros((count, lengths.max(), skeleton.frame_size), dtype=np.float32)
     for clip, length in zip(frames, lengths):
-        clip[:length, :NUM_COORDS] = np.cumsum(rng.normal(scale=0.01, size=(length, NUM_COORDS)), axis=0)
-        clip[:length, COUNTER] = counter_values(length)
+        clip[:length, :-1] = np.cumsum(rng.normal(scale=0.01, size=(length, skeleton.num_coords)), axis=0)
+        clip[:length, -1] = counter_values(length)
     return torch.from_numpy(frames), torch.from_numpy(lengths)
 
 
@@ -50,18 +50,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairs", type=int, default=1000)
     parser.add_argument("--python-sample", type=int, default=8)
+    parser.add_argument("--skeleton", default="openpose50", help="the pose layout (conf/skeleton)")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    rng = np.random.default_rng(0)
-    (hyp, hyp_len), (ref, ref_len) = random_clips(args.pairs, rng), random_clips(args.pairs, rng)
-    cut_hyp = [clip[:length, :NUM_COORDS].double().numpy() for clip, length in zip(hyp, cut_lengths(hyp, hyp_len))]
-    cut_ref = [clip[:length, :NUM_COORDS].double().numpy() for clip, length in zip(ref, cut_lengths(ref, ref_len))]
+    skeleton, rng = load_skeleton(args.skeleton), np.random.default_rng(0)
+    (hyp, hyp_len), (ref, ref_len) = (random_clips(args.pairs, skeleton, rng) for _ in range(2))
+    cut_hyp = [clip[:length, :-1].double().numpy() for clip, length in zip(hyp, cut_lengths(hyp, hyp_len))]
+    cut_ref = [clip[:length, :-1].double().numpy() for clip, length in zip(ref, cut_lengths(ref, ref_len))]
 
     warm_up = time.perf_counter()
-    batched_dtw(hyp[:2], hyp_len[:2], ref[:2], ref_len[:2])  # compiles the kernel, or loads it from numba's cache
+    batched_dtw(hyp[:2], hyp_len[:2], ref[:2], ref_len[:2], skeleton.dims)  # compiles the kernel or loads it
     warm_up = time.perf_counter() - warm_up
     scores = {}
-    ours = seconds_per_pair(lambda: scores.update(batched_dtw(hyp, hyp_len, ref, ref_len)), args.pairs)
+    ours = seconds_per_pair(lambda: scores.update(batched_dtw(hyp, hyp_len, ref, ref_len, skeleton.dims)), args.pairs)
     sample = range(args.python_sample)
     python_scores = []
     python = seconds_per_pair(
@@ -72,7 +73,7 @@ def main() -> None:
         lambda: [dtw_ndim.distance(h, r, use_c=True) for h, r in zip(cut_hyp, cut_ref)], args.pairs
     )
 
-    print(f"CPU time per pair, one thread; {args.pairs} pairs, Python DP on {len(sample)} of them")
+    print(f"{skeleton}: CPU time per pair, one thread; {args.pairs} pairs, Python DP on {len(sample)} of them")
     print(f"(first call, to compile or load the DTW kernel: {warm_up:.2f} s, not counted)")
     print(f"batched DTW (+ DTW-MJE): {ours * 1e3:8.3f} ms/pair")
     print(f"per-cell Python DP:      {python * 1e3:8.3f} ms/pair")

@@ -22,7 +22,7 @@ from signllm.data.datamodule import DataInfo
 from signllm.data.dataset import encode_inputs
 from signllm.data.tokenizer import Tokenizers
 from signllm.models import MLSFModule
-from signllm.skeleton import FRAME_SIZE
+from signllm.skeleton import load_skeleton
 
 CONF = Path(__file__).resolve().parents[1] / "conf"
 SENTENCE = "and now we are going to show you how to fold the paper in half"
@@ -30,7 +30,9 @@ SENTENCE = "and now we are going to show you how to fold the paper in half"
 
 def build(size: str) -> tuple[MLSFModule, dict]:
     tokenizers = Tokenizers.train([SENTENCE], [SENTENCE], ["asl"], vocab_size=8000)
-    info = DataInfo(["asl"], tokenizers, np.zeros(FRAME_SIZE, np.float32), 150.0, 300, {"asl": 30.0}, {"asl": 9.0})
+    skeleton = load_skeleton("openpose50")
+    mean_pose = np.zeros(skeleton.frame_size, np.float32)
+    info = DataInfo(["asl"], tokenizers, mean_pose, 150.0, 300, {"asl": 30.0}, {"asl": skeleton.storage}, skeleton)
     module = MLSFModule(info, OmegaConf.to_container(OmegaConf.load(CONF / "size" / f"{size}.yaml"))).eval()
     head = module.groups["asl"].decoder.head
     torch.nn.init.zeros_(head.weight[-1])

@@ -7,9 +7,9 @@ clip in the batch, then one ``RESULT <name> <value> <goal>`` line per target.
 
     python benchmarks/lift.py [--steps 1000] [--batch 64] [--single 4] [--frames 150] [--threads 2]
 
-Both run with ``--threads`` torch threads, by default 2, the cores of the target machine. The batch runs
-about 1.5x faster with 2 than with 1 (measured); a single clip's ops are too small to split, so it runs
-as fast with 1 (the second thread only spin-waits, doubling its CPU time).
+Both run with ``--threads`` torch threads, by default 2, the cores of the target machine (on an idle
+machine the batch runs about 1.5x faster with 2 than with 1; on a busy one use 1, see signllm/threads.py).
+The refinement is the safeguarded one (``refine``): its divergence checks are part of the time.
 """
 
 from __future__ import annotations
@@ -23,26 +23,27 @@ import torch
 
 from signllm.preprocess.lift import LiftConfig, lift_clips
 from signllm.preprocess.openpose import read_openpose_clip
-from signllm.skeleton import NUM_JOINTS
+from signllm.skeleton import load_skeleton
 
 SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "how2sign-openpose-prompt2sign" / "json"
+OPENPOSE50 = load_skeleton("openpose50")
 
 
 def windows(count: int, frames: int) -> list[np.ndarray]:
     """``count`` windows of ``frames`` frames, at spread-out offsets of the sample's clips joined end to end."""
-    joined = np.concatenate([read_openpose_clip(folder)[0] for folder in sorted(SAMPLE.iterdir())])
+    joined = np.concatenate([read_openpose_clip(folder, OPENPOSE50)[0] for folder in sorted(SAMPLE.iterdir())])
     offsets = np.linspace(0, len(joined) - frames, count).astype(int)
-    return [joined[offset : offset + frames].reshape(frames, NUM_JOINTS, 3) for offset in offsets]
+    return [joined[offset : offset + frames].reshape(frames, OPENPOSE50.num_points, 3) for offset in offsets]
 
 
 def timed(clips: list[np.ndarray], config: LiftConfig, batch: bool) -> tuple[float, float]:
     """(wall seconds, process CPU seconds) to lift ``clips`` together or one at a time."""
     wall, cpu = time.perf_counter(), time.process_time()
     if batch:
-        lift_clips(clips, config)
+        lift_clips(clips, OPENPOSE50, config)
     else:
         for clip in clips:
-            lift_clips([clip], config)
+            lift_clips([clip], OPENPOSE50, config)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -57,7 +58,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     clips = windows(args.batch, args.frames)
     config = LiftConfig(steps=args.steps)
-    lift_clips(clips[:2], LiftConfig(steps=2))  # warm-up
+    lift_clips(clips[:2], OPENPOSE50, LiftConfig(steps=2))  # warm-up
     single_wall, single_cpu = timed(clips[: args.single], config, batch=False)
     batch_wall, batch_cpu = timed(clips, config, batch=True)
     single_rate, batch_rate = 60 * args.single / single_wall, 60 * args.batch / batch_wall

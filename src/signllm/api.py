@@ -2,8 +2,13 @@
 
     import signllm
     generator = signllm.load("model.ckpt")
-    frames = generator.generate("Hello, how are you?", language="asl")        # (T, FRAME_SIZE) numpy
+    frames = generator.generate("Hello, how are you?", language="asl")        # (T, frame_size) numpy
     generator.generate(["one", "two"], language="asl", output_dir="out", formats=["skels", "pose", "mp4"])
+    (clip,) = generator.generate_clips("Wie gebärdet man „Hallo“ in Deutscher Gebärdensprache?", prompt=True)
+    clip.language, clip.frames                      # Prompt2LangGloss: the language its LangGloss chose
+
+In prompt mode a Prompt2LangGloss checkpoint needs no language: its LangGloss tags (``<gsl> WORD ...``) decide,
+and ``generate_clips`` says which they chose. An MLSF checkpoint always needs the language (one group each).
 
 Frames are in stored units (as in ``.skels`` files; ``.pose`` and renders apply the language's scale).
 Every input is checked before anything is generated or written; a user mistake raises
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,16 +29,30 @@ import numpy as np
 import torch
 from rich.progress import track
 
+from signllm.cli import UserError
 from signllm.data.dataset import encode_inputs
 from signllm.data.skels import Clip, FormatError, iter_split
 from signllm.render import export
+from signllm.skeleton import Skeleton, Storage
 
 if TYPE_CHECKING:
     from signllm.models.production import ProductionModule
 
 
-class GenerationError(ValueError):
+class GenerationError(UserError):
     """A mistake in what the user asked for; ``str(error)`` is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class GeneratedClip:
+    """One input's result: ``frames`` (T, frame_size) float32 in stored units, the sign language they are in
+    (for Prompt2LangGloss: the one its LangGloss tags chose, None if they name none) and, for Prompt2LangGloss,
+    the LangGloss words it signed."""
+
+    text: str
+    language: str | None
+    frames: np.ndarray
+    gloss: list[str] | None = None
 
 
 def check_texts(texts: Sequence[str]) -> None:
@@ -79,10 +99,11 @@ def read_texts(text: str | Sequence[str] | None = None, input_file: Path | str |
         raise GenerationError(f"cannot read input file {input_file}: {reason}") from None
 
 
-def read_reference(folder: Path | str, split: str, clip_id: str) -> Clip:
-    """Clip ``clip_id`` of a Prompt2Sign split (e.g. a dev split), to render beside the generated one."""
+def read_reference(folder: Path | str, split: str, clip_id: str, skeleton: Skeleton, storage: Storage | None = None) -> Clip:
+    """Clip ``clip_id`` of a Prompt2Sign split (e.g. a dev split) in ``skeleton``'s layout, to render beside the
+    generated one."""
     try:
-        for clip in iter_split(folder, split):
+        for clip in iter_split(folder, split, skeleton, storage):
             if clip.id == clip_id:
                 return clip
     except (OSError, FormatError) as error:
@@ -102,18 +123,36 @@ class Generator:
         """Codes of the sign languages this checkpoint produces."""
         return list(self.info.languages)
 
-    def resolve_language(self, language: str | None) -> str:
-        """The language code to use; the only one of a one-language checkpoint when ``None``."""
+    @property
+    def chooses_language(self) -> bool:
+        """Whether the model picks the sign language itself from a prompt (Prompt2LangGloss: by its LangGloss
+        tags), so that prompt mode needs no language."""
+        return hasattr(self.module, "langgloss")
+
+    def resolve_language(self, language: str | None, prompt: bool = False) -> str | None:
+        """The language code to use: the only one of a one-language checkpoint when ``None``; in prompt mode
+        with a checkpoint that ``chooses_language``, None (the model decides)."""
         known = ", ".join(self.languages)
         if language is None:
             if len(self.languages) == 1:
                 return self.languages[0]
-            raise GenerationError(f"choose a language: this checkpoint produces {known}")
+            if prompt and self.chooses_language:
+                return None
+            or_prompt = " (or give prompts that name it: prompt=true)" if self.chooses_language else ""
+            raise GenerationError(f"choose a language: this checkpoint produces {known}{or_prompt}")
         if language not in self.languages:
             raise GenerationError(f"unknown language {language!r} for this checkpoint; it produces {known}")
         return language
 
     def generate(
+        self, text: str | Sequence[str], language: str | None = None, **options
+    ) -> np.ndarray | list[np.ndarray]:
+        """Frames for one text ((T, frame_size) float32: the layout's coordinates, then the counter) or a list
+        of frames for a list of texts; the options are those of ``generate_clips``."""
+        clips = self.generate_clips(text, language, **options)
+        return clips[0].frames if isinstance(text, str) else [clip.frames for clip in clips]
+
+    def generate_clips(
         self,
         text: str | Sequence[str],
         language: str | None = None,
@@ -125,18 +164,19 @@ class Generator:
         progress: bool = False,
         output_dir: Path | str | None = None,
         formats: Sequence[str] = ("skels", "pose"),
-        reference: np.ndarray | None = None,
+        reference: Clip | None = None,
         render_size: int = 256,
-    ) -> np.ndarray | list[np.ndarray]:
-        """Frames for one text ((T, FRAME_SIZE) float32) or a list of frames for a list of texts.
+    ) -> list[GeneratedClip]:
+        """One ``GeneratedClip`` per input (a text is one input), with the sign language it is in.
 
-        ``prompt``: the inputs are question-style prompts rather than plain text. ``seed`` makes the run
-        repeatable (None: leave torch's random state alone). With ``output_dir``, also writes
-        ``formats`` (see ``signllm.render.export``), MP4/GIF beside ``reference`` frames when given.
+        ``prompt``: the inputs are question-style prompts rather than plain text; with a checkpoint that
+        ``chooses_language``, ``language`` may then be None. ``seed`` makes the run repeatable (None: leave
+        torch's random state alone). With ``output_dir``, also writes ``formats`` (see ``signllm.render.export``),
+        MP4/GIF beside ``reference`` when given; one folder holds one sign language.
         """
         texts = [text] if isinstance(text, str) else list(text)
         check_texts(texts)
-        language = self.resolve_language(language)
+        language = self.resolve_language(language, prompt)
         if max_frames is not None and max_frames < 1:
             raise GenerationError(f"max_frames must be at least 1, got {max_frames}")
         if batch_size < 1:
@@ -145,22 +185,41 @@ class Generator:
             check_outputs(output_dir, formats, render_size)
         if seed is not None:
             torch.manual_seed(seed)
-        poses = self._generate(texts, language, prompt, max_frames, batch_size, progress)
+        clips = self._generate(texts, language, prompt, max_frames, batch_size, progress)
         if output_dir is not None:
-            self.write(output_dir, texts, poses, language, formats, reference, render_size, progress)
-        return poses[0] if isinstance(text, str) else poses
+            written = self.output_language(clips, language)
+            self.write(output_dir, texts, [c.frames for c in clips], written, formats, reference, render_size, progress)
+        return clips
 
-    def _generate(self, texts, language, prompt, max_frames, batch_size, progress) -> list[np.ndarray]:
+    def _generate(self, texts, language, prompt, max_frames, batch_size, progress) -> list[GeneratedClip]:
         starts = range(0, len(texts), batch_size)
-        poses = []
+        clips = []
         with torch.inference_mode():
             for start in track(starts, description="generating", disable=not progress or len(starts) < 2):
                 chunk = texts[start : start + batch_size]
-                langs = [language] * len(chunk)
+                langs = [language or self.languages[0]] * len(chunk)  # None: Prompt2LangGloss never reads lang
                 batch = encode_inputs(self.info.tokenizers, chunk, langs, self.languages, prompt=prompt)
+                chosen = self._chosen_languages(batch) if self.chooses_language else [(language, None)] * len(chunk)
                 frames, lengths = self.module.generate(batch, max_frames=max_frames)
-                poses += [clip[:length].float().cpu().numpy() for clip, length in zip(frames, lengths.tolist())]
-        return poses
+                for text, clip, length, (code, gloss) in zip(chunk, frames, lengths.tolist(), chosen):
+                    clips.append(GeneratedClip(text, code, clip[:length].float().cpu().numpy(), gloss))
+        return clips
+
+    def _chosen_languages(self, batch: dict) -> list[tuple[str | None, list[str]]]:
+        """(the language its LangGloss tags name most, the LangGloss words) per input of a batch."""
+        ids, mask = self.module.langgloss(batch)
+        return [self.info.tokenizers.decode_langgloss(row[keep].tolist()) for row, keep in zip(ids, mask)]
+
+    def output_language(self, clips: Sequence[GeneratedClip], requested: str | None = None) -> str:
+        """The one sign language of clips written together (its fps and scale go into the files)."""
+        chosen = {clip.language for clip in clips if clip.language is not None}
+        if len(chosen) > 1:
+            named = ", ".join(f"{number}: {clip.language}" for number, clip in enumerate(clips, start=1))
+            raise GenerationError(f"the inputs were signed in different languages ({named}): write each to its own "
+                                  "folder")
+        if not chosen and requested is None:
+            raise GenerationError("the model's LangGloss names no sign language for these inputs: give language=")
+        return chosen.pop() if chosen else requested
 
     def write(
         self,
@@ -169,28 +228,33 @@ class Generator:
         poses: Sequence[np.ndarray],
         language: str,
         formats: Sequence[str] = ("skels", "pose"),
-        reference: np.ndarray | None = None,
+        reference: Clip | None = None,
         render_size: int = 256,
         progress: bool = False,
     ) -> list[Path]:
-        """Write generated ``poses`` of ``texts`` in ``formats`` with the language's fps and scale."""
+        """Write generated ``poses`` of ``texts`` in ``formats`` with the language's fps and storage (scale)."""
         output_dir = check_outputs(output_dir, formats, render_size)
         language = self.resolve_language(language)
         ids = export.clip_ids(len(texts))
         clips = [Clip(clip_id, text, None, frames) for clip_id, text, frames in zip(ids, texts, poses, strict=True)]
-        fps, scale = self.info.fps[language], self.info.scale[language]
-        return export.write_outputs(output_dir, clips, fps, scale, formats, reference, render_size, progress)
+        fps, storage = self.info.fps[language], self.info.storage[language]
+        return export.write_outputs(
+            output_dir, clips, self.info.skeleton, storage, fps, formats, reference, render_size, progress
+        )
 
 
-def load(checkpoint: Path | str, map_location: str | torch.device = "cpu") -> Generator:
-    """A ``Generator`` for a production-model checkpoint (MLSF or Prompt2LangGloss)."""
+def load(
+    checkpoint: Path | str, map_location: str | torch.device = "cpu", text_encoder_path: Path | str | None = None
+) -> Generator:
+    """A ``Generator`` for a production-model checkpoint (MLSF or Prompt2LangGloss); ``text_encoder_path``: the
+    local folder of its pretrained text encoder where it is not where training read it."""
     from signllm.models.production import ProductionModule
 
     path = Path(checkpoint)
     if not path.is_file():
         raise GenerationError(f"checkpoint not found: {path}")
     try:
-        module = ProductionModule.load(path, map_location=map_location)
+        module = ProductionModule.load(path, map_location, None if text_encoder_path is None else str(text_encoder_path))
     except Exception as error:  # a file that is not one of our checkpoints: say so in one line
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise GenerationError(f"cannot load checkpoint {path}: {reason}") from error

@@ -1,5 +1,6 @@
 """DTWTracker in real (tiny) fits: val/dtw reaches ModelCheckpoint, the best is tracked and saved, clips
-reach loggers that take videos, and each rank generates its own share of the fixed dev subset."""
+reach loggers that take videos, each rank generates its own share of the fixed dev subset, and in a
+multilingual run the subset covers every language and val/dtw is the mean over languages."""
 
 import logging
 import math
@@ -16,34 +17,50 @@ from torch.utils.data import DataLoader
 
 from signllm.callbacks import DTWTracker
 from signllm.data.dataset import collate
-from signllm.skeleton import COUNTER, FRAME_SIZE, NUM_COORDS, counter_values
+from signllm.skeleton import counter_values
+from ..layouts import OPENPOSE50
 
 CALLBACKS_CONFIG = Path(__file__).resolve().parents[2] / "conf" / "callbacks" / "default.yaml"
 
 
-def dev_sample(index: int) -> dict:
-    """A still clip (every frame alike), so a constant offset c costs exactly NUM_COORDS * c per frame."""
-    length = 5 + index
-    frames = torch.full((length, FRAME_SIZE), 0.1 * index)
-    frames[:, COUNTER] = torch.from_numpy(counter_values(length)).float()
+def dev_sample(index: int, lang: str = "asl") -> dict:
+    """A still clip (every frame alike), so a constant offset c costs exactly OPENPOSE50.num_coords * c per frame."""
+    length = 5 + index % 6
+    frames = torch.full((length, OPENPOSE50.frame_size), 0.1 * index)
+    frames[:, OPENPOSE50.counter_index] = torch.from_numpy(counter_values(length)).float()
     return {
         "text_ids": torch.tensor([1, 4 + index, 2]),
         "gloss_ids": torch.tensor([1, 2]),
         "frames": frames,
-        "lang": 0,
+        "confidence": torch.ones(length, OPENPOSE50.num_points),
+        "lang": LANGUAGES.index(lang),
         "index": index,
         "text": f"sentence {index}",
         "id": f"dev/{index}",
-        "lang_code": "asl",
+        "lang_code": lang,
     }
 
 
-class TinyData(pl.LightningDataModule):
-    info = SimpleNamespace(fps={"asl": 12.0})
+LANGUAGES = ["asl", "gsl"]
 
-    def __init__(self):
+
+class DevSplit(list):
+    """Samples with SignDataset's ``items``: (language, clip) of each, in language order."""
+
+    def __init__(self, samples, items):
+        super().__init__(samples)
+        self.items = items
+
+
+class TinyData(pl.LightningDataModule):
+    """Dev samples like SignDataset's: ``items`` (language, clip) in language order."""
+
+    info = SimpleNamespace(fps={"asl": 12.0, "gsl": 25.0})
+
+    def __init__(self, languages=("asl",)):
         super().__init__()
-        self.samples = [dev_sample(index) for index in range(6)]
+        items = [(lang, clip) for lang in languages for clip in range(6)]
+        self.samples = DevSplit([dev_sample(index, lang) for index, (lang, _) in enumerate(items)], items)
 
     def dataset(self, split: str) -> list[dict]:
         assert split == "dev"
@@ -56,12 +73,14 @@ class TinyData(pl.LightningDataModule):
 
 
 class ScriptedGenerator(pl.LightningModule):
-    """Generates the reference shifted by a per-epoch offset: val/dtw = NUM_COORDS * offset."""
+    """Generates the reference shifted by a per-epoch offset: val/dtw = OPENPOSE50.num_coords * offset."""
 
-    def __init__(self, offsets: list[float]):
+    def __init__(self, offsets: list[float], per_language: dict[str, float] | None = None):
+        """``per_language``: a factor on the offset for each language's clips (default 1)."""
         super().__init__()
         self.weight = torch.nn.Parameter(torch.zeros(()))
-        self.offsets = offsets
+        self.offsets, self.skeleton = offsets, OPENPOSE50
+        self.per_language = per_language or {}
         self.generated_at: list[int] = []
 
     def training_step(self, batch, batch_idx):
@@ -76,7 +95,8 @@ class ScriptedGenerator(pl.LightningModule):
     def generate(self, batch, max_frames=None):
         self.generated_at.append(self.current_epoch)
         frames = batch["frames"].clone()
-        frames[..., :NUM_COORDS] += self.offsets[self.current_epoch]
+        factors = torch.tensor([self.per_language.get(code, 1.0) for code in batch["lang_code"]])
+        frames[..., :OPENPOSE50.num_coords] += self.offsets[self.current_epoch] * factors[:, None, None]
         return frames, batch["lengths"]
 
 
@@ -91,7 +111,9 @@ class VideoLogger(CSVLogger):
         self.videos.append((key, videos, step, kwargs))
 
 
-def fit(tmp_path, offsets, tracker: DTWTracker, logger=None) -> tuple[pl.Trainer, ScriptedGenerator]:
+def fit(
+    tmp_path, offsets, tracker: DTWTracker, logger=None, module=None, data=None
+) -> tuple[pl.Trainer, ScriptedGenerator]:
     """Fit with the callbacks of conf/callbacks/default.yaml (tracker replaced, no progress bar)."""
     config = OmegaConf.create({"paths": {"output_dir": str(tmp_path)}, "callbacks": OmegaConf.load(CALLBACKS_CONFIG)})
     config.callbacks.dtw_tracker.every_n_epochs = tracker.every_n_epochs
@@ -109,17 +131,17 @@ def fit(tmp_path, offsets, tracker: DTWTracker, logger=None) -> tuple[pl.Trainer
         enable_progress_bar=False,
         enable_model_summary=False,
     )
-    module = ScriptedGenerator(offsets)
-    trainer.fit(module, datamodule=TinyData())
+    module = module or ScriptedGenerator(offsets)
+    trainer.fit(module, datamodule=data or TinyData())
     return trainer, module
 
 
 def test_val_dtw_drives_the_best_and_last_checkpoints(tmp_path):
     trainer, module = fit(tmp_path, [0.3, 0.1, 0.2], DTWTracker(num_samples=4, num_videos=0))
     metrics = trainer.callback_metrics
-    assert float(metrics["val/dtw"]) == pytest.approx(NUM_COORDS * 0.2, rel=1e-5)
+    assert float(metrics["val/dtw"]) == pytest.approx(OPENPOSE50.num_coords * 0.2, rel=1e-5)
     assert float(metrics["val/dtw_mje"]) == pytest.approx(0.2 * math.sqrt(3), rel=1e-5)
-    assert float(metrics["val/dtw_best"]) == pytest.approx(NUM_COORDS * 0.1, rel=1e-5)
+    assert float(metrics["val/dtw_best"]) == pytest.approx(OPENPOSE50.num_coords * 0.1, rel=1e-5)
     assert module.generated_at == [0, 1, 2]  # never during the sanity check
     checkpoint = trainer.checkpoint_callback
     assert Path(checkpoint.best_model_path).name == "epoch001-dtw15.0000.ckpt"
@@ -160,3 +182,21 @@ def test_each_rank_generates_its_share_of_the_fixed_subset():
         trainer = SimpleNamespace(global_rank=rank, world_size=2, datamodule=TinyData())
         shares.append(DTWTracker(num_samples=5)._rank_subset(trainer)["id"])
     assert shares == [["dev/0", "dev/2", "dev/4"], ["dev/1", "dev/3"]]
+
+
+def test_a_multilingual_run_tracks_every_language_and_their_mean(tmp_path):
+    tracker = DTWTracker(num_samples=4, num_videos=0)
+    module = ScriptedGenerator([0.1], per_language={"asl": 1.0, "gsl": 3.0})
+    trainer, _ = fit(tmp_path, [0.1], tracker, module=module, data=TinyData(LANGUAGES))
+    assert tracker._subset["lang_code"] == ["asl", "gsl", "asl", "gsl"]
+    metrics = trainer.callback_metrics
+    assert float(metrics["val/dtw/asl"]) == pytest.approx(OPENPOSE50.num_coords * 0.1, rel=1e-5)
+    assert float(metrics["val/dtw/gsl"]) == pytest.approx(OPENPOSE50.num_coords * 0.3, rel=1e-5)
+    assert float(metrics["val/dtw"]) == pytest.approx(OPENPOSE50.num_coords * 0.2, rel=1e-5)  # their mean
+    assert float(metrics["val/dtw_mje/gsl"]) == pytest.approx(0.3 * math.sqrt(3), rel=1e-5)
+
+
+def test_the_sample_takes_each_language_in_turn():
+    items = [("asl", 0), ("asl", 1), ("asl", 2), ("gsl", 0), ("ksl", 0), ("ksl", 1)]
+    assert DTWTracker.stratified(items, 5) == [0, 3, 4, 1, 5]
+    assert DTWTracker.stratified(items, 10) == [0, 3, 4, 1, 5, 2]

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 
 from signllm.data.skels import Clip, write_split
-from signllm.skeleton import COUNTER, FRAME_SIZE, counter_values
+from signllm.skeleton import counter_values
+from ..layouts import OPENPOSE50
 
 LANGUAGES = ("asl", "gsl", "dsgs", "lsf_ch", "lis_ch", "lsa", "ksl", "tsl")
 
@@ -26,8 +27,8 @@ def make_clips(lang: str, count: int, rng: np.random.Generator, gloss: bool = Tr
     """``count`` clips of random lengths whose texts cycle through ``SENTENCES[lang]``."""
     clips = []
     for i in range(count):
-        frames = rng.normal(0, 0.2, (int(rng.integers(3, 12)), FRAME_SIZE)).astype(np.float32)
-        frames[:, COUNTER] = counter_values(len(frames), counter)
+        frames = rng.normal(0, 0.2, (int(rng.integers(3, 12)), OPENPOSE50.frame_size)).astype(np.float32)
+        frames[:, OPENPOSE50.counter_index] = counter_values(len(frames), counter)
         text = SENTENCES[lang][i % len(SENTENCES[lang])]
         clips.append(Clip(f"{lang}/{i}", text, text.upper() if gloss else None, frames))
     return clips
@@ -41,6 +42,6 @@ def write_corpus(root: Path, languages=LANGUAGES, count: int = 6, seed: int = 0)
         counter = "progressive_transformers" if lang == "gsl" else "prompt2sign"
         for split in ("train", "dev", "test"):
             clips = make_clips(lang, count, rng, gloss=lang != "lsa", counter=counter)
-            write_split(root / lang, split, clips)
+            write_split(root / lang, split, clips, OPENPOSE50)
         folders[lang] = root / lang
     return folders

@@ -12,9 +12,10 @@ from hydra.utils import instantiate
 from signllm.data.datamodule import DataInfo, SignDataModule
 from signllm.data.dataset import collate, encode_inputs
 from signllm.data.tokenizer import BOS, EOS
-from signllm.skeleton import COUNTER, FRAME_SIZE, counter_values
+from signllm.skeleton import counter_values
 
 from .corpus import LANGUAGES, SENTENCES
+from ..layouts import OPENPOSE50
 
 HERE = Path(__file__).parent
 CONF = HERE.parents[1] / "conf"
@@ -45,12 +46,8 @@ def test_language_selection_composes_to_code_mapping(tmp_path, choice, codes):
 
 def test_language_specs_name_their_language_in_every_prompt(tmp_path):
     specs = _compose(["language=all"], tmp_path).language
-    assert (specs.gsl.scale, specs.gsl.counter, specs.asl.scale, specs.asl.counter) == (
-        3,
-        "progressive_transformers",
-        9,
-        "prompt2sign",
-    )
+    assert specs.gsl.storage.openpose50 == {"scale": 3, "counter": "progressive_transformers"}
+    assert "storage" not in specs.asl  # the layout's own storage (openpose50: scale 9, prompt2sign counter)
     names = {code: spec.name for code, spec in specs.items()}
     for code, spec in specs.items():
         assert {"spoken", "spoken_code", "corpus", "fps", "root"} <= set(spec) and len(spec.prompts) >= 3
@@ -73,14 +70,14 @@ def _module(tmp_path, corpus, languages=LANGUAGES, **kwargs):
 def _check_batch(batch, info, expected_langs):
     size = len(batch["id"])
     assert batch["text_ids"].dtype == torch.long and batch["text_mask"].dtype == torch.bool
-    assert batch["frames"].shape[0] == size and batch["frames"].shape[2] == FRAME_SIZE
+    assert batch["frames"].shape[0] == size and batch["frames"].shape[2] == OPENPOSE50.frame_size
     assert batch["frame_mask"].shape == batch["frames"].shape[:2]
     assert batch["gloss_ids"].shape == batch["gloss_mask"].shape and batch["gloss_ids"].shape[0] == size
     assert batch["lengths"].tolist() == batch["frame_mask"].sum(1).tolist()
     for i in range(size):
         length, code = int(batch["lengths"][i]), batch["lang_code"][i]
         assert code in expected_langs and info.languages[int(batch["lang"][i])] == code
-        counter = batch["frames"][i, :length, COUNTER].numpy()
+        counter = batch["frames"][i, :length, OPENPOSE50.counter_index].numpy()
         np.testing.assert_allclose(counter, counter_values(length), rtol=1e-6)  # canonical, whatever the file
         assert not batch["frames"][i, length:].any()
         ids = batch["text_ids"][i][batch["text_mask"][i]].tolist()
@@ -94,8 +91,9 @@ def test_all_languages_yield_documented_batches(tmp_path, corpus):
     module.prepare_data()
     module.setup()
     info = module.info
-    assert info.languages == list(LANGUAGES) and info.mean_pose.shape == (FRAME_SIZE,) and info.mean_pose[COUNTER] == 0
-    assert info.scale["gsl"] == 3 and info.fps["gsl"] == 25 and info.max_length <= 11
+    assert info.languages == list(LANGUAGES) and info.mean_pose.shape == (OPENPOSE50.frame_size,) and info.mean_pose[OPENPOSE50.counter_index] == 0
+    assert info.storage["gsl"].scale == 3 and info.storage["asl"].scale == 9
+    assert info.fps["gsl"] == 25 and info.max_length <= 11
     langs = set()
     for batch in module.train_dataloader():
         _check_batch(batch, info, LANGUAGES)
@@ -177,7 +175,7 @@ def test_saved_tokenizers_are_reused(tmp_path, corpus):
 
 
 def test_missing_root_names_the_key(tmp_path):
-    module = SignDataModule({"asl": {"fps": 24, "scale": 9}}, source="prompt2sign", cache_dir=str(tmp_path))
+    module = SignDataModule({"asl": {"fps": 24}}, OPENPOSE50, source="prompt2sign", cache_dir=str(tmp_path))
     with pytest.raises(ValueError, match="language.asl.root"):
         module.setup()
 
@@ -190,7 +188,7 @@ def test_synthetic_corpus(tmp_path):
     module.setup()
     batch = next(iter(module.train_dataloader()))
     _check_batch(batch, module.info, ["asl", "ksl"])
-    assert module.info.scale == {"asl": 9.0, "ksl": 9.0}
+    assert {code: storage.scale for code, storage in module.info.storage.items()} == {"asl": 9.0, "ksl": 9.0}
 
 
 def test_training_seed_leaves_the_synthetic_corpus_alone(tmp_path):

@@ -11,6 +11,7 @@ from omegaconf import OmegaConf
 from signllm.data.datamodule import SignDataModule
 from signllm.models.backtranslator import BackTranslatorModule
 
+from ..layouts import OPENPOSE50
 from .corpus import LANGUAGE, write_corpus
 
 TINY = OmegaConf.to_container(OmegaConf.load(Path(__file__).resolve().parents[2] / "conf" / "size" / "tiny.yaml"))
@@ -19,7 +20,7 @@ TINY = OmegaConf.to_container(OmegaConf.load(Path(__file__).resolve().parents[2]
 def make_datamodule(root: Path, gloss: bool = True, **kwargs) -> SignDataModule:
     folder = write_corpus(root / "asl", gloss=gloss)
     datamodule = SignDataModule(
-        {"asl": {**LANGUAGE, "root": str(folder)}}, source="prompt2sign", cache_dir=str(root / "cache"), vocab_size=300, **kwargs
+        {"asl": {**LANGUAGE, "root": str(folder)}}, OPENPOSE50, source="prompt2sign", cache_dir=str(root / "cache"), vocab_size=300, **kwargs
     )
     datamodule.setup()
     return datamodule

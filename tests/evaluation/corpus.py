@@ -7,19 +7,20 @@ from pathlib import Path
 import numpy as np
 
 from signllm.data.skels import Clip, write_split
-from signllm.skeleton import COUNTER, FRAME_SIZE, NUM_COORDS, counter_values
+from signllm.skeleton import counter_values
+from ..layouts import OPENPOSE50
 
 SUBJECTS, VERBS, TIMES = ("cat", "dog", "bird"), ("sleeps", "runs"), ("today", "now", "")
 SIGN_FRAMES = 4
 SPLITS = {"train": 12, "dev": 4, "test": 4}
-LANGUAGE = {"name": "Test SL", "fps": 25, "scale": 9, "counter": "prompt2sign", "prompts": ["Sign '{text}' please"]}
+LANGUAGE = {"name": "Test SL", "fps": 25, "prompts": ["Sign '{text}' please"]}
 
 
 def signs(seed: int = 0) -> dict[str, np.ndarray]:
-    """word -> (SIGN_FRAMES, NUM_COORDS) coordinates."""
+    """word -> (SIGN_FRAMES, OPENPOSE50.num_coords) coordinates."""
     rng = np.random.default_rng(seed)
-    base = rng.normal(0, 0.3, NUM_COORDS)
-    return {word: base + rng.normal(0, 0.2, (SIGN_FRAMES, NUM_COORDS)) for word in SUBJECTS + VERBS + TIMES if word}
+    base = rng.normal(0, 0.3, OPENPOSE50.num_coords)
+    return {word: base + rng.normal(0, 0.2, (SIGN_FRAMES, OPENPOSE50.num_coords)) for word in SUBJECTS + VERBS + TIMES if word}
 
 
 def sentences() -> list[str]:
@@ -28,8 +29,8 @@ def sentences() -> list[str]:
 
 def clip(index: int, text: str, lexicon: dict[str, np.ndarray], gloss: bool) -> Clip:
     coords = np.concatenate([lexicon[word] for word in text.split()])
-    frames = np.zeros((len(coords), FRAME_SIZE), np.float32)
-    frames[:, :NUM_COORDS], frames[:, COUNTER] = coords, counter_values(len(coords))
+    frames = np.zeros((len(coords), OPENPOSE50.frame_size), np.float32)
+    frames[:, :OPENPOSE50.num_coords], frames[:, OPENPOSE50.counter_index] = coords, counter_values(len(coords))
     return Clip(f"clip{index}", text, text.upper() if gloss else None, frames)
 
 
@@ -40,6 +41,6 @@ def write_corpus(folder: Path, gloss: bool = True) -> Path:
     start = 0
     for split, count in SPLITS.items():
         chosen = [texts[order[(start + i) % len(texts)]] for i in range(count)]
-        write_split(folder, split, [clip(start + i, text, lexicon, gloss) for i, text in enumerate(chosen)])
+        write_split(folder, split, [clip(start + i, text, lexicon, gloss) for i, text in enumerate(chosen)], OPENPOSE50)
         start += count
     return folder

@@ -11,9 +11,9 @@ from signllm.data.dataset import collate
 from signllm.data.tokenizer import BOS, EOS
 from signllm.metrics.text import text_scores
 from signllm.models.backtranslator import BackTranslatorModule
-from signllm.skeleton import COUNTER
 
 from .conftest import TINY
+from ..layouts import OPENPOSE50
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
 
@@ -46,7 +46,7 @@ def test_reads_neither_the_counter_nor_the_padding(datamodule, evaluator_path):
     batch = whole(datamodule.dataset("test"))
     expected = evaluator.translate(batch["frames"], batch["lengths"], batch["lang_code"])
     frames = batch["frames"].clone()
-    frames[..., COUNTER] = 0.5
+    frames[..., OPENPOSE50.counter_index] = 0.5
     padded = torch.cat([frames, torch.randn(frames.shape[0], 5, frames.shape[2])], dim=1)
     assert evaluator.translate(padded, batch["lengths"], batch["lang_code"]) == expected
 

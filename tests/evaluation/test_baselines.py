@@ -7,10 +7,11 @@ import torch
 from signllm.data.dataset import collate
 from signllm.evaluation.baselines import GlossLexicon, MeanPose, NearestNeighbour, build_baselines, pack, resample
 from signllm.evaluation.systems import clips
-from signllm.skeleton import COUNTER, NUM_COORDS, counter_values
+from signllm.skeleton import counter_values
 
 from .conftest import make_datamodule
 from .corpus import SIGN_FRAMES, signs
+from ..layouts import OPENPOSE50
 
 
 def batch_of(dataset, indices=None) -> dict:
@@ -18,9 +19,9 @@ def batch_of(dataset, indices=None) -> dict:
 
 
 def test_pack_adds_counters_pads_and_caps():
-    frames, lengths = pack([np.ones((3, NUM_COORDS)), np.ones((5, NUM_COORDS))], max_frames=4)
+    frames, lengths = pack([np.ones((3, OPENPOSE50.num_coords)), np.ones((5, OPENPOSE50.num_coords))], max_frames=4)
     assert lengths.tolist() == [3, 4] and frames.shape[:2] == (2, 4)
-    assert torch.allclose(frames[1, :, COUNTER], torch.from_numpy(counter_values(4)).float())
+    assert torch.allclose(frames[1, :, OPENPOSE50.counter_index], torch.from_numpy(counter_values(4)).float())
     assert frames[0, 3].abs().sum() == 0
 
 
@@ -33,9 +34,9 @@ def test_mean_pose_is_the_mean_training_frame_for_the_mean_duration(datamodule):
     train = clips(datamodule.dataset("train"))
     baseline = MeanPose(train)
     frames, lengths = baseline.generate(batch_of(datamodule.dataset("dev")))
-    all_frames = np.concatenate([clip.frames[:, :NUM_COORDS] for clip in train])
+    all_frames = np.concatenate([clip.frames[:, :OPENPOSE50.num_coords] for clip in train])
     assert lengths.tolist() == [round(len(all_frames) / len(train))] * len(lengths)
-    assert np.allclose(frames[0, 0, :NUM_COORDS].numpy(), all_frames.mean(0), atol=1e-6)
+    assert np.allclose(frames[0, 0, :OPENPOSE50.num_coords].numpy(), all_frames.mean(0), atol=1e-6)
 
 
 def test_nearest_neighbour_retrieves_the_most_similar_training_sentence(datamodule):
@@ -45,7 +46,7 @@ def test_nearest_neighbour_retrieves_the_most_similar_training_sentence(datamodu
     dev = batch_of(datamodule.dataset("dev"))
     frames, lengths = baseline.generate(dev)
     for row, index in enumerate(baseline.nearest(dev["text"])):
-        assert np.allclose(frames[row, : lengths[row], :NUM_COORDS].numpy(), train[index].frames[:, :NUM_COORDS])
+        assert np.allclose(frames[row, : lengths[row], :OPENPOSE50.num_coords].numpy(), train[index].frames[:, :OPENPOSE50.num_coords])
 
 
 def test_gloss_lexicon_rebuilds_sentences_of_known_signs(datamodule):
@@ -57,7 +58,7 @@ def test_gloss_lexicon_rebuilds_sentences_of_known_signs(datamodule):
     for row, text in enumerate(test["text"]):
         words = text.split()
         assert lengths[row] == len(words) * SIGN_FRAMES + 2 * (len(words) - 1)
-        first = frames[row, :SIGN_FRAMES, :NUM_COORDS].numpy()
+        first = frames[row, :SIGN_FRAMES, :OPENPOSE50.num_coords].numpy()
         assert np.allclose(first, lexicon[words[0]], atol=1e-4)
     assert len(baseline.sentence(["NEVER-SEEN"])) == len(baseline.unknown)
 
@@ -65,6 +66,6 @@ def test_gloss_lexicon_rebuilds_sentences_of_known_signs(datamodule):
 def test_lexicon_is_not_available_without_glosses(tmp_path):
     datamodule = make_datamodule(tmp_path, gloss=False)
     train = clips(datamodule.dataset("train"))
-    assert list(build_baselines(train, datamodule.info.tokenizers)) == ["mean pose", "nearest neighbour"]
+    assert list(build_baselines(train, datamodule.info.tokenizers)) == ["mean pose", "nearest neighbour", "low motion"]
     with pytest.raises(ValueError, match="not available"):
         GlossLexicon(train, datamodule.info.tokenizers)

@@ -41,12 +41,17 @@ def test_evaluate_writes_the_table_of_every_system(datamodule, evaluator_path, t
         cfg = compose("evaluate", overrides=overrides)
     report = evaluate(cfg)
 
-    assert list(report["scores"]) == [CEILING, "tiny", "mean pose", "nearest neighbour", "gloss lexicon"]
+    assert list(report["scores"]) == [CEILING, "tiny", "mean pose", "nearest neighbour", "gloss lexicon", "low motion"]
     assert report["evaluator"]["sha256"] == hashlib.sha256(Path(evaluator_path).read_bytes()).hexdigest()
     for split in ("dev", "test"):
         assert report["scores"][CEILING][split]["dtw"] == pytest.approx(0, abs=1e-4)
         assert report["scores"][CEILING][split]["duration_ratio"] == 1
         assert len(report["samples"]["tiny"][split]) == 4
+        ceiling = report["scores"][CEILING][split]
+        assert ceiling["slrtp_dtw_mje"] == 0 and ceiling["slrtp_total_distance"] == pytest.approx(1) and ceiling["velocity_ratio"] == pytest.approx(1)
+        assert report["scores"]["low motion"][split]["velocity_ratio"] < 0.5  # the audit sees the stillness
+    assert 0 < report["timings"]["field_scores_s"] < report["timings"]["total_s"]
+    assert any(note.startswith("field scores") for note in report["notes"])
     written = json.loads((tmp_path / "out" / "results.json").read_text())
     assert written["scores"] == report["scores"]
     assert (tmp_path / "out" / "results.csv").read_text().count("\n") == 1 + len(report["scores"])

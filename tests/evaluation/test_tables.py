@@ -29,14 +29,22 @@ def test_csv_holds_every_metric_in_row_order():
     assert float(rows[2][1]) == 1.0 and float(rows[2][-1]) == 2 + len(tables.METRICS) - 1
 
 
-def test_markdown_and_console_show_both_tables_and_the_notes():
+def test_markdown_and_console_show_every_table_and_the_notes():
     text = tables.markdown(scores(), SPLITS, "asl", ["gloss lexicon: not available"])
-    assert text.count("| model |") == 2 and "| mean pose | 1.00 | 2.00 |" in text and "- gloss lexicon: not available" in text
-    console = Console(width=400, record=True)
+    assert text.count("| model |") == len(tables.TABLES) == 4 and "| mean pose | 1.00 | 2.00 |" in text and "- gloss lexicon: not available" in text
+    assert "### asl, SLRTP 2025 challenge definitions" in text and "### asl, motion audit" in text
+    assert text.count(f"dev {tables.RECOMMENDED_LABEL}") == len(tables.TABLES)  # the recommended metric in every table
+    console = Console(width=tables.console_width(SPLITS), record=True)
     for table in tables.console_tables(scores(), SPLITS, "asl", ["a note"]):
         console.print(table)
     printed = console.export_text()
     assert "dev BLEU-4" in printed and "test DTW-MJE" in printed and "a note" in printed
+    assert "test WER" in printed and "dev jerk ratio" in printed and "…" not in printed
+
+
+def test_csv_labels_are_unique():
+    columns = tables.header(SPLITS)
+    assert len(columns) == len(set(columns)) and "dev SLRTP BLEU-4" in columns and "dev BLEU-4" in columns
 
 
 def test_write_reports(tmp_path):

@@ -10,9 +10,9 @@ import signllm
 from signllm.api import GenerationError, Generator, read_reference, read_texts
 from signllm.data.skels import read_split
 from signllm.render.pose_file import read_pose
-from signllm.skeleton import FRAME_SIZE, NUM_COORDS
 
-from .conftest import MAX_FRAMES
+from .conftest import MAX_FRAMES, PROMPTS
+from ..layouts import OPENPOSE50
 
 
 def test_load_returns_a_generator(generator):
@@ -23,7 +23,7 @@ def test_load_returns_a_generator(generator):
 def test_one_text_gives_frames_and_a_list_gives_a_list(generator):
     frames = generator.generate("the cat sleeps", language="asl")
     assert isinstance(frames, np.ndarray) and frames.dtype == np.float32
-    assert frames.ndim == 2 and frames.shape[1] == FRAME_SIZE and 1 <= len(frames) <= MAX_FRAMES
+    assert frames.ndim == 2 and frames.shape[1] == OPENPOSE50.frame_size and 1 <= len(frames) <= MAX_FRAMES
     poses = generator.generate(["the cat sleeps", "we go home"], language="asl")
     assert isinstance(poses, list) and len(poses) == 2
     np.testing.assert_allclose(poses[0], frames, atol=1e-5)
@@ -42,7 +42,7 @@ def test_deterministic_and_batch_size_independent(generator):
 
 def test_prompts_are_accepted(generator):
     frames = generator.generate('How do you sign "the cat sleeps" in American Sign Language?', "asl", prompt=True)
-    assert frames.shape[1] == FRAME_SIZE and len(frames) >= 1
+    assert frames.shape[1] == OPENPOSE50.frame_size and len(frames) >= 1
 
 
 def test_languages_give_different_poses(generator):
@@ -54,13 +54,13 @@ def test_writes_every_format(generator, tmp_path):
     texts = ["the cat sleeps", "der wind weht"]
     poses = generator.generate(texts, language="gsl", output_dir=tmp_path, formats=["skels", "pose", "mp4", "gif"],
                                render_size=64)
-    clips = read_split(tmp_path, "generated")
+    clips = read_split(tmp_path, "generated", OPENPOSE50)
     assert [clip.text for clip in clips] == texts and [clip.id for clip in clips] == ["0000", "0001"]
     for clip, frames in zip(clips, poses):
         np.testing.assert_allclose(clip.frames, frames, atol=5e-5 + 1e-7)  # .skels keeps 5 / 4 (counter) decimals
-        back, fps = read_pose(tmp_path / f"{clip.id}.pose", scale=3)
+        back, _, fps = read_pose(tmp_path / f"{clip.id}.pose", OPENPOSE50, scale=3)
         assert fps == 25 and len(back) == len(frames)
-        np.testing.assert_allclose(back[:, :NUM_COORDS], frames[:, :NUM_COORDS], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(back[:, :OPENPOSE50.num_coords], frames[:, :OPENPOSE50.num_coords], rtol=1e-5, atol=1e-6)
         reader = imageio_ffmpeg.read_frames(str(tmp_path / f"{clip.id}.mp4"))
         meta = next(reader)
         assert meta["size"] == (64, 64) and meta["fps"] == 25 and sum(1 for _ in reader) == len(frames)
@@ -73,9 +73,9 @@ def test_writes_every_format(generator, tmp_path):
 
 
 def test_side_by_side_with_a_reference(generator, reference_split, tmp_path):
-    reference = read_reference(reference_split, "dev", "dev/clip-1")
+    reference = read_reference(reference_split, "dev", "dev/clip-1", OPENPOSE50)
     frames = generator.generate(reference.text, language="asl", output_dir=tmp_path, formats=["gif"],
-                                reference=reference.frames, render_size=64)
+                                reference=reference, render_size=64)
     with Image.open(tmp_path / "0000.gif") as gif:
         assert gif.n_frames == max(len(frames), len(reference.frames)) and gif.size[0] > 2 * 64
 
@@ -85,6 +85,7 @@ def test_side_by_side_with_a_reference(generator, reference_split, tmp_path):
     [
         ({"text": "hello", "language": "ksl"}, "unknown language 'ksl' for this checkpoint; it produces asl, gsl"),
         ({"text": "hello"}, "choose a language: this checkpoint produces asl, gsl"),
+        ({"text": "in German Sign Language?", "prompt": True}, "choose a language: this checkpoint produces asl, gsl"),
         ({"text": ["fine", "  "], "language": "asl"}, "input 2: empty text"),
         ({"text": "?! ... :-)", "language": "asl"}, "input 1: '?! ... :-)' has no letter or digit to sign"),
         ({"text": [], "language": "asl"}, "no input text given"),
@@ -135,8 +136,21 @@ def test_reading_inputs(tmp_path):
 
 
 def test_reading_a_reference(reference_split):
-    assert read_reference(reference_split, "dev", "dev/clip-1").text == "we go home now"
+    assert read_reference(reference_split, "dev", "dev/clip-1", OPENPOSE50).text == "we go home now"
     with pytest.raises(GenerationError, match="no clip 'nope'"):
-        read_reference(reference_split, "dev", "nope")
+        read_reference(reference_split, "dev", "nope", OPENPOSE50)
     with pytest.raises(GenerationError, match="cannot read reference split"):
-        read_reference(reference_split, "test", "dev/clip-1")
+        read_reference(reference_split, "test", "dev/clip-1", OPENPOSE50)
+
+
+def test_prompt_mode_lets_a_prompt2langgloss_model_choose_the_language(p2lg_checkpoint):
+    generator = signllm.load(p2lg_checkpoint)
+    assert generator.chooses_language and generator.resolve_language(None, prompt=True) is None
+    sentence = "we go home now"
+    prompts = [PROMPTS[code].replace("{text}", sentence) for code in ("asl", "gsl")]
+    american, german = generator.generate_clips(prompts, prompt=True)  # no language given
+    assert (american.language, german.language) == ("asl", "gsl")
+    assert american.gloss == german.gloss == sentence.split()  # the same words, tagged <asl> / <gsl>
+    assert american.frames.shape != german.frames.shape or not np.allclose(american.frames, german.frames, atol=0.05)
+    frames = generator.generate(prompts[1], prompt=True)  # generate() keeps returning frames
+    np.testing.assert_allclose(frames, german.frames, atol=1e-4)

@@ -11,6 +11,7 @@ from hydra import compose, initialize_config_dir
 
 from signllm.data.skels import read_split
 
+from ..layouts import OPENPOSE50
 from .conftest import REPO
 
 
@@ -35,7 +36,7 @@ def test_cli_and_api_give_identical_poses(generator, checkpoint, tmp_path):
     inputs, output = f"input_file={tmp_path / 'inputs.txt'}", f"output_dir={tmp_path / 'out'}"
     output_dir = run([f"checkpoint={checkpoint}", "language=gsl", inputs, output, "formats=[skels,pose]", "seed=7",
                       "batch_size=2"])
-    clips = read_split(output_dir, "generated")
+    clips = read_split(output_dir, "generated", OPENPOSE50)
     poses = generator.generate(texts, language="gsl", seed=7, batch_size=2)
     assert [clip.text for clip in clips] == texts
     for clip, frames in zip(clips, poses):
@@ -47,8 +48,16 @@ def test_cli_and_api_give_identical_poses(generator, checkpoint, tmp_path):
 def test_reference_clip_gives_the_text_and_the_side_by_side(checkpoint, reference_split, tmp_path):
     output_dir = run([f"checkpoint={checkpoint}", "language=asl", f"reference.dir={reference_split}",
                       "reference.id=dev/clip-1", f"output_dir={tmp_path}", "formats=[skels,mp4]", "render_size=64"])
-    assert [clip.text for clip in read_split(output_dir, "generated")] == ["we go home now"]
+    assert [clip.text for clip in read_split(output_dir, "generated", OPENPOSE50)] == ["we go home now"]
     assert (output_dir / "0000.mp4").stat().st_size > 0
+
+
+def test_prompt_mode_prints_the_language_the_model_chose(p2lg_checkpoint, tmp_path, capsys):
+    prompt = 'How do you sign "my friend reads" in German Sign Language?'
+    output_dir = run([f"checkpoint={p2lg_checkpoint}", "prompt=true", f"text='{prompt}'", f"output_dir={tmp_path}",
+                      "formats=[skels]"])
+    assert capsys.readouterr().out.strip().endswith("sign language: gsl (chosen by the model from the prompt)")
+    assert [clip.text for clip in read_split(output_dir, "generated", OPENPOSE50)] == [prompt]
 
 
 def cli(*overrides: str) -> subprocess.CompletedProcess:

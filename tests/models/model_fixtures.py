@@ -13,7 +13,7 @@ from omegaconf import OmegaConf
 from signllm.data.datamodule import DataInfo
 from signllm.data.dataset import canonical_frames, collate
 from signllm.data.tokenizer import Tokenizers
-from signllm.skeleton import FRAME_SIZE
+from ..layouts import OPENPOSE50
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
 TINY = OmegaConf.to_container(OmegaConf.load(CONF / "size" / "tiny.yaml"))
@@ -24,10 +24,10 @@ TEXTS = {
 
 
 def clip_frames(seed: int, length: int) -> np.ndarray:
-    """A smooth made-up clip (length, FRAME_SIZE), stored-scale coordinates."""
+    """A smooth made-up clip (length, OPENPOSE50.frame_size), stored-scale coordinates."""
     rng = np.random.default_rng(seed)
-    pose = rng.normal(0, 0.3, FRAME_SIZE)
-    motion = rng.normal(0, 0.1, FRAME_SIZE)
+    pose = rng.normal(0, 0.3, OPENPOSE50.frame_size)
+    motion = rng.normal(0, 0.1, OPENPOSE50.frame_size)
     t = np.linspace(0, np.pi, length)[:, None]
     return (pose + motion * np.sin(t)).astype(np.float32)
 
@@ -35,9 +35,9 @@ def clip_frames(seed: int, length: int) -> np.ndarray:
 def make_info(languages=("asl", "gsl")) -> DataInfo:
     texts = [text for code in TEXTS for text in TEXTS[code]]
     tokenizers = Tokenizers.train(texts, texts, list(TEXTS), vocab_size=300)
-    mean_pose = np.zeros(FRAME_SIZE, dtype=np.float32)
-    fps, scale = {code: 25.0 for code in languages}, {code: 9.0 for code in languages}
-    return DataInfo(list(languages), tokenizers, mean_pose, 8.0, 10, fps, scale)
+    mean_pose = np.zeros(OPENPOSE50.frame_size, dtype=np.float32)
+    fps, storage = {code: 25.0 for code in languages}, {code: OPENPOSE50.storage for code in languages}
+    return DataInfo(list(languages), tokenizers, mean_pose, 8.0, 10, fps, storage, OPENPOSE50)
 
 
 def make_batch(info, langs, lengths=None) -> dict:
@@ -52,6 +52,7 @@ def make_batch(info, langs, lengths=None) -> dict:
             "text_ids": torch.tensor(info.tokenizers.encode_text(text, lang)),
             "gloss_ids": torch.tensor(info.tokenizers.encode_langgloss(text, lang)),
             "frames": canonical_frames(clip_frames(sum(map(ord, text)), length)),
+            "confidence": torch.ones(length, OPENPOSE50.num_points),
             "lang": info.languages.index(lang),
             "index": index,
             "text": text,

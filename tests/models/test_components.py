@@ -4,7 +4,7 @@ import torch
 
 from signllm.models.components.pose_decoder import ProgressiveDecoder
 from signllm.models.components.transformer import Decoder
-from signllm.skeleton import COUNTER, FRAME_SIZE
+from ..layouts import OPENPOSE50
 
 SIZE = dict(d_model=32, heads=4, ff=64, layers=2, dropout=0.0)
 
@@ -39,9 +39,9 @@ def test_decoder_is_causal_and_ignores_padded_memory():
 
 
 def test_generation_with_and_without_cache_agree():
-    decoder = ProgressiveDecoder(**SIZE, future_frames=3).eval()
+    decoder = ProgressiveDecoder(OPENPOSE50.num_coords, **SIZE, future_frames=3).eval()
     context, mask = memory()
-    start = torch.randn(FRAME_SIZE)
+    start = torch.randn(OPENPOSE50.frame_size)
     cached = decoder.generate(start, context, mask, max_frames=15, use_cache=True)
     uncached = decoder.generate(start, context, mask, max_frames=15, use_cache=False)
     torch.testing.assert_close(cached[0], uncached[0], atol=1e-5, rtol=0)
@@ -49,22 +49,22 @@ def test_generation_with_and_without_cache_agree():
 
 
 def test_generation_stops_at_counter_one_or_max_frames():
-    decoder = ProgressiveDecoder(**SIZE).eval()
+    decoder = ProgressiveDecoder(OPENPOSE50.num_coords, **SIZE).eval()
     context, mask = memory()
     torch.nn.init.zeros_(decoder.head.weight)
     torch.nn.init.zeros_(decoder.head.bias)  # counter 0 forever: runs to the cap
-    frames, lengths = decoder.generate(torch.zeros(FRAME_SIZE), context, mask, max_frames=9)
-    assert frames.shape == (3, 9, FRAME_SIZE) and lengths.tolist() == [9, 9, 9]
+    frames, lengths = decoder.generate(torch.zeros(OPENPOSE50.frame_size), context, mask, max_frames=9)
+    assert frames.shape == (3, 9, OPENPOSE50.frame_size) and lengths.tolist() == [9, 9, 9]
     decoder.head.bias.data[-1] = 1.0  # counter 1 at once: one frame each
-    frames, lengths = decoder.generate(torch.zeros(FRAME_SIZE), context, mask, max_frames=9)
-    assert frames.shape == (3, 1, FRAME_SIZE) and lengths.tolist() == [1, 1, 1]
-    assert torch.all(frames[..., COUNTER] == 1.0)
+    frames, lengths = decoder.generate(torch.zeros(OPENPOSE50.frame_size), context, mask, max_frames=9)
+    assert frames.shape == (3, 1, OPENPOSE50.frame_size) and lengths.tolist() == [1, 1, 1]
+    assert torch.all(frames[..., OPENPOSE50.counter_index] == 1.0)
 
 
 def test_just_counter_decoder_reads_only_the_counter():
-    decoder = ProgressiveDecoder(**SIZE, just_counter=True).eval()
+    decoder = ProgressiveDecoder(OPENPOSE50.num_coords, **SIZE, just_counter=True).eval()
     context, mask = memory()
-    frames = torch.randn(3, 4, FRAME_SIZE)
-    other = torch.randn(3, 4, FRAME_SIZE)
-    other[..., COUNTER] = frames[..., COUNTER]
+    frames = torch.randn(3, 4, OPENPOSE50.frame_size)
+    other = torch.randn(3, 4, OPENPOSE50.frame_size)
+    other[..., OPENPOSE50.counter_index] = frames[..., OPENPOSE50.counter_index]
     torch.testing.assert_close(decoder(frames, context, mask), decoder(other, context, mask))

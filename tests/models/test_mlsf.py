@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from signllm.models import MLSFModule
-from signllm.skeleton import COUNTER
 
 from .model_fixtures import TINY, make_batch, overfit, save_checkpoint
+from ..layouts import OPENPOSE50
 
 TEXT_ONLY = ("text_ids", "text_mask", "lang")
 
@@ -26,7 +26,7 @@ def test_overfits_one_batch(info, batch, augmentation):
     frames, lengths = module.generate(text_only(batch))
     assert (lengths == batch["lengths"]).sum() >= 2  # timing comes from the text alone
     for clip, length in zip(frames, lengths):  # each clip ends at a counter near 1, or at the cap
-        assert length == module.max_frames or clip[length - 1, COUNTER] > 0.9
+        assert length == module.max_frames or clip[length - 1, OPENPOSE50.counter_index] > 0.9
         assert not clip[length:].any()
 
 

@@ -1,13 +1,15 @@
-"""Named sizes hit their parameter counts per language group, counted on the meta device (no memory)."""
+"""Named sizes hit their parameter counts per language group (openpose50), counted on the meta device."""
 
 import pytest
 import torch
 from omegaconf import OmegaConf
 
 from signllm.models.augmentation import Augmentation
+from signllm.models.components.text_encoder import TextEncoder
 from signllm.models.mlsf import LanguageGroup
 from signllm.models.size import REFERENCE_VOCAB, Size
 
+from ..layouts import OPENPOSE50
 from .model_fixtures import CONF
 
 TARGETS = {"base": 40e6, "large": 120e6, "super": 1e9}
@@ -16,7 +18,8 @@ TARGETS = {"base": 40e6, "large": 120e6, "super": 1e9}
 def group_parameters(name: str) -> int:
     size = Size.from_config(OmegaConf.load(CONF / "size" / f"{name}.yaml"))
     with torch.device("meta"):
-        group = LanguageGroup(REFERENCE_VOCAB, size, Augmentation())
+        encoder = TextEncoder(REFERENCE_VOCAB, **size.block(size.encoder_layers))
+        group = LanguageGroup(encoder, OPENPOSE50.num_coords, size, Augmentation())
     return sum(p.numel() for p in group.parameters())
 
 

@@ -9,7 +9,7 @@ from omegaconf import OmegaConf
 
 from signllm.losses import MSELoss
 from signllm.losses.rl import RLLoss
-from signllm.skeleton import FRAME_SIZE
+from ..layouts import OPENPOSE50
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def batch():
     generator = torch.Generator().manual_seed(0)
-    pred, target = torch.randn(2, 4, 6, FRAME_SIZE, generator=generator)
+    pred, target = torch.randn(2, 4, 6, OPENPOSE50.frame_size, generator=generator)
     mask = torch.arange(6)[None] < torch.tensor([[6], [3], [1], [5]])
     probabilities = torch.tensor([0.5, 0.1, 0.3, 0.1])
     return pred, target, mask, probabilities

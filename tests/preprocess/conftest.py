@@ -6,12 +6,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 from hydra import compose, initialize_config_dir
 
 from signllm.preprocess.__main__ import CONFIG_DIR, run
+from signllm.threads import configure_threads
 
 CLIPS = 5  # clips in the How2Sign sample
 STEPS = 20  # lifting steps in tests (the default is 1000)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def threads():
+    """The threads the entry points would take (one on a busy machine, where more are many times slower)."""
+    previous = torch.get_num_threads()
+    yield configure_threads()
+    torch.set_num_threads(previous)
 
 
 @pytest.fixture(scope="session")

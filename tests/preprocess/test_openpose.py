@@ -1,4 +1,4 @@
-"""OpenPose JSON -> arrays: joint mapping, and every kind of bad input counted or dropped by name."""
+"""OpenPose JSON -> arrays: the layout's keypoint-array mapping, and every kind of bad input counted or dropped by name."""
 
 from __future__ import annotations
 
@@ -12,7 +12,16 @@ import pytest
 
 from signllm.preprocess.openpose import read_openpose_clip
 from signllm.preprocess.report import ClipDropped
-from signllm.skeleton import L_WRIST, LEFT_HAND, NUM_JOINTS, OPENPOSE_SOURCE, R_WRIST, RIGHT_HAND
+from signllm.skeleton import Skeleton, SkeletonError, load_skeleton
+
+OPENPOSE50 = load_skeleton("openpose50")
+NUM_JOINTS = OPENPOSE50.num_points
+LEFT_HAND, RIGHT_HAND = OPENPOSE50.component("left_hand"), OPENPOSE50.component("right_hand")
+L_WRIST, R_WRIST = OPENPOSE50.index("body.l_wrist"), OPENPOSE50.index("body.r_wrist")
+# where openpose50's points are in OpenPose JSON: BODY_25 points 0-7, then each hand's 21 points
+SOURCE = [("pose_keypoints_2d", i) for i in range(8)] + [
+    (array, i) for array in ("hand_left_keypoints_2d", "hand_right_keypoints_2d") for i in range(21)
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +42,11 @@ def write_clip(folder: Path, frames: list) -> Path:
 
 def test_real_clip_maps_openpose_source(how2sign):
     folder = how2sign / "json" / "_2FBDaOPYig_4-3-rgb_front"
-    frames, events = read_openpose_clip(folder)
+    frames, events = read_openpose_clip(folder, OPENPOSE50)
     assert frames.shape == (62, NUM_JOINTS * 3) and frames.dtype == np.float32
     assert events["frames_in"] == 62 and events["no_person"] == 0
     first = json.loads(min(folder.iterdir()).read_text())["people"][0]
-    for joint, (array, index) in enumerate(OPENPOSE_SOURCE):
+    for joint, (array, index) in enumerate(SOURCE):
         np.testing.assert_allclose(
             frames[0, 3 * joint : 3 * joint + 3], first[array][3 * index : 3 * index + 3], rtol=1e-6
         )
@@ -54,7 +63,7 @@ def test_frames_in_order_of_frame_number_and_gaps_counted(tmp_path, person):
     }
     folder = write_clip(tmp_path / "clip", [[person]] * 10 + [[shifted]])  # frame 10 sorts before 2 as text
     (folder / "clip_000000000004_keypoints.json").unlink()
-    frames, events = read_openpose_clip(folder)
+    frames, events = read_openpose_clip(folder, OPENPOSE50)
     assert len(frames) == 10 and frames[-1, 0] == pytest.approx(frames[0, 0] + 1000)
     assert events["missing_files"] == 1
 
@@ -68,7 +77,7 @@ def test_frame_events_are_counted(tmp_path, person):
     del no_hands["hand_right_keypoints_2d"]
     other = {**person, "pose_keypoints_2d": [v * 2 for v in person["pose_keypoints_2d"]]}
     folder = write_clip(tmp_path / "clip", [[person], [], [zero], [person, other], [no_hands]])
-    frames, events = read_openpose_clip(folder)
+    frames, events = read_openpose_clip(folder, OPENPOSE50)
     assert len(frames) == 3  # the frame without a person and the all-zero frame are dropped
     assert events == Counter(frames_in=5, no_person=1, all_zero=1, several_people=1, missing_hand=1)
     np.testing.assert_allclose(frames[1], frames[0])  # several people: the first is kept
@@ -91,15 +100,26 @@ def test_bad_frame_drops_the_clip_naming_the_file(tmp_path, person, bad, reason)
         bad = json.dumps({"version": 1.3, "people": [poisoned]})
     folder = write_clip(tmp_path / "clip", [[person], bad, [person]])
     with pytest.raises(ClipDropped, match="clip_000000000001_keypoints.json") as dropped:
-        read_openpose_clip(folder)
+        read_openpose_clip(folder, OPENPOSE50)
     assert dropped.value.reason == reason
 
 
 def test_empty_and_personless_clips(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ClipDropped) as dropped:
-        read_openpose_clip(tmp_path / "empty")
+        read_openpose_clip(tmp_path / "empty", OPENPOSE50)
     assert dropped.value.reason == "no_frames"
     with pytest.raises(ClipDropped) as dropped:
-        read_openpose_clip(write_clip(tmp_path / "nobody", [[], []]))
+        read_openpose_clip(write_clip(tmp_path / "nobody", [[], []]), OPENPOSE50)
     assert dropped.value.reason == "no_person"
+
+
+def test_the_mapping_is_the_layouts_data(tmp_path, person):
+    """A layout whose openpose key maps its body to another array reads it from there; one without is refused."""
+    swapped = {**OPENPOSE50.to_dict(), "openpose": {**OPENPOSE50.openpose, "body": "pose_keypoints_3d"}}
+    moved = {**person, "pose_keypoints_3d": person["pose_keypoints_2d"], "pose_keypoints_2d": [7.0] * 75}
+    folder = write_clip(tmp_path / "clip", [[moved]])
+    frames, _ = read_openpose_clip(folder, Skeleton(swapped))
+    np.testing.assert_allclose(frames[0, :24], person["pose_keypoints_2d"][:24], rtol=1e-6)
+    with pytest.raises(SkeletonError, match="skeleton=dwpose: no OpenPose keypoint array for"):
+        read_openpose_clip(folder, load_skeleton("dwpose"))

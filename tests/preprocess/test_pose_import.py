@@ -1,4 +1,4 @@
-"""``.pose`` import (OpenPose and MediaPipe Holistic layouts) on real files, and through the pipeline."""
+"""``.pose`` import for lifting (OpenPose and MediaPipe Holistic layouts) on real files, and through the pipeline."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ import pytest
 from signllm.data.skels import read_split
 from signllm.preprocess.pose_import import read_pose_clip
 from signllm.preprocess.report import ClipDropped
-from signllm.skeleton import BODY_NAMES, LEFT_HAND, NUM_JOINTS, RIGHT_HAND
+from signllm.skeleton import load_skeleton
 
 from .conftest import compose_config
 
 TESTDATA = ("openpose.pose", "pose_viewer_example_openpose.pose", "mediapipe.pose", "pose_viewer_sample_holistic.pose")
-JOINT = {name: index for index, name in enumerate(BODY_NAMES)}
+OPENPOSE50 = load_skeleton("openpose50")
+NUM_JOINTS = OPENPOSE50.num_points
+JOINT = {name.split(".", 1)[1]: OPENPOSE50.index(name) for name in OPENPOSE50.points if name.startswith("body.")}
+LEFT_HAND, RIGHT_HAND = OPENPOSE50.component("left_hand"), OPENPOSE50.component("right_hand")
 
 
 def _median_distance(joints: np.ndarray, a: int, b: int) -> float:
@@ -80,8 +83,18 @@ def test_import_stage_with_sidecar_texts(realdata, tmp_path):
         "progress=false",
     ]
     report = run(compose_config(overrides))
-    clips = read_split(tmp_path, "train")
+    clips = read_split(tmp_path, "train", OPENPOSE50)
     assert report.clips_in == 16 and list(report.dropped["no_text"]) == ["train_7"]  # empty English sentence
     assert len(clips) == 15 and all(clip.text and clip.gloss for clip in clips)
     sentence = json.loads((folder / f"{clips[0].id}_metadata.json").read_text())["sentence"]
     assert clips[0].text == sentence["english"] and clips[0].gloss == " ".join(sentence["glosses"]["gloss"])
+
+
+def test_another_layout_in_its_2d_form(realdata):
+    """The face comes along where the target layout has one: holistic178 keeps the DGS signer's face in 2D."""
+    holistic = load_skeleton("holistic178")
+    path = realdata / "dgs-corpus-fluent-pose-synthesis" / "train" / "train_1_original.pose"
+    frames, events = read_pose_clip(path, holistic)
+    joints = frames.reshape(len(frames), holistic.num_points, 3)
+    assert events["frames_in"] == len(frames) and (joints[:, holistic.component("face"), 2] > 0).mean() > 0.9
+    assert frames.shape[1] == holistic.num_points * 3

@@ -11,8 +11,8 @@ from signllm.render.video import write_video
 
 
 @pytest.fixture
-def images(frames) -> np.ndarray:
-    return render_clip(frames, size=64)[:, :63, :61]  # odd height and width
+def images(frames, openpose50) -> np.ndarray:
+    return render_clip(frames, openpose50, size=64)[:, :63, :61]  # odd height and width
 
 
 def test_mp4_opens_with_frame_count_size_and_fps(tmp_path, images):
@@ -56,8 +56,8 @@ def test_bad_requests_are_refused(tmp_path, images):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_output_timing_reports_every_step(frames):
+def test_output_timing_reports_every_step(frames, openpose50):
     from signllm.render.timing import time_outputs
 
-    seconds = time_outputs(frames, fps=25, size=64, repeats=1)
+    seconds = time_outputs(frames, openpose50, fps=25, size=64, repeats=1)
     assert set(seconds) == {"draw", "mp4", "gif", "pose", "skels"} and all(value > 0 for value in seconds.values())

@@ -18,3 +18,11 @@ def test_ddp_inside_local_multirun_is_refused(data_dir, tmp_path):
     command = train_command(data_dir, tmp_path, "-m", "trainer=ddp_cpu", "seed=1,2")
     result = subprocess.run(command, cwd=REPO, env=run_env(), capture_output=True, text=True, timeout=300)
     assert "would re-run the sweep in every rank" in result.stdout + result.stderr
+
+
+def test_an_optuna_sweep_prints_no_plugin_noise(data_dir, tmp_path):
+    result = run_train(data_dir, tmp_path, "hparams_search=optuna", "hydra.sweeper.n_trials=1", "trainer.max_epochs=1",
+                       "test=false")
+    output = result.stdout + result.stderr
+    assert "Study name:" in output and "Best value:" in output  # the sweeper's own lines stay
+    assert "setup plugin" not in output and "A new study created" not in output, output[:3000]

@@ -1,4 +1,6 @@
-"""Sentences: word orders of text and gloss, function words, languages' spelling."""
+"""Sentences: word orders of text and gloss, function words, languages' spelling, questions and negation."""
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -10,6 +12,10 @@ from signllm.data.synthetic.lexicon import LANGUAGES, LEXICONS
 def _sentences(code, count=200):
     rng = np.random.default_rng(0)
     return [sample_sentence(LEXICONS[code], rng) for _ in range(count)]
+
+
+def _statements(code, count=200):
+    return [dataclasses.replace(s, question=False, negated=False) for s in _sentences(code, count)]
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -24,7 +30,7 @@ def test_two_to_five_signs_all_in_the_lexicon(code):
 @pytest.mark.parametrize("code", ["asl", "ksl", "tsl"])
 def test_text_and_gloss_orders_differ_for_some_sentences(code):
     differ = 0
-    for sentence in _sentences(code):
+    for sentence in _statements(code):
         upper = LEXICONS[code].upper
         tokens = upper(sentence.text).rstrip(".").split()
         nouns_and_words = [upper(word.surface.split()[-1]) for word in sentence.signs]
@@ -35,7 +41,7 @@ def test_text_and_gloss_orders_differ_for_some_sentences(code):
 
 def test_gloss_drops_function_words_and_puts_time_first_verb_last():
     lexicon = LEXICONS["asl"]
-    for sentence in _sentences("asl"):
+    for sentence in _statements("asl"):
         assert "THE" not in sentence.gloss.split() and " the " not in f" {sentence.gloss} "
         assert sentence.signs[-1] == sentence.verb
         if sentence.time:
@@ -61,3 +67,46 @@ def test_swiss_german_spelling_and_turkish_gloss_case():
     good = next(w for w in tsl.adjectives if w.lemma == "iyi")
     assert tsl.gloss(good) == "İYİ"
     assert Sentence(tsl, tsl.subjects[0], tsl.intransitive[0], subject_adjective=good).text == "İyi öğretmen uyur."
+
+
+QUESTION_AND_NEGATION = {  # one sentence in all four forms per spoken language
+    "asl": ("The dog sleeps.", "Does the dog sleep?", "The dog does not sleep.", "Does the dog not sleep?"),
+    "gsl": ("Der Hund schläft.", "Schläft der Hund?", "Der Hund schläft nicht.", "Schläft der Hund nicht?"),
+    "lsf_ch": (
+        "Le chien dort.", "Est-ce que le chien dort ?", "Le chien ne dort pas.", "Est-ce que le chien ne dort pas ?"
+    ),
+    "lis_ch": ("Il cane dorme.", "Il cane dorme?", "Il cane non dorme.", "Il cane non dorme?"),
+    "lsa": ("El perro duerme.", "¿El perro duerme?", "El perro no duerme.", "¿El perro no duerme?"),
+    "ksl": ("개가 자요.", "개가 자요?", "개가 자지 않아요.", "개가 자지 않아요?"),
+    "tsl": ("Köpek uyur.", "Köpek uyur mu?", "Köpek uyumaz.", "Köpek uyumaz mı?"),
+}
+
+
+@pytest.mark.parametrize("code", list(QUESTION_AND_NEGATION))
+def test_questions_and_negation_in_each_language_with_the_same_gloss(code):
+    lexicon = LEXICONS[code]
+    dog, sleep = lexicon.subjects[6], lexicon.intransitive[0]
+    forms = [Sentence(lexicon, dog, sleep, question=q, negated=n) for n in (False, True) for q in (False, True)]
+    assert tuple(sentence.text for sentence in forms) == QUESTION_AND_NEGATION[code]
+    assert len({sentence.gloss for sentence in forms}) == 1  # carried by the face, not by a manual sign
+
+
+def test_french_elision_and_turkish_vowel_harmony():
+    fr, tr = LEXICONS["lsf_ch"], LEXICONS["tsl"]
+    love = next(w for w in fr.transitive if w.lemma == "aimer")
+    assert Sentence(fr, fr.subjects[0], love, fr.objects[0], negated=True).text == "Le professeur n'aime pas la pomme."
+    verbs = {w.lemma: w for w in tr.transitive}
+    forms = (("görmek", False), ("istemek", False), ("almak", True), ("getirmek", True))
+    texts = [Sentence(tr, tr.subjects[0], verbs[v], tr.objects[0], negated=n, question=True).text for v, n in forms]
+    assert texts == [f"Öğretmen elma {verb}?" for verb in ("görür mü", "ister mi", "almaz mı", "getirmez mi")]
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_questions_and_negations_are_sampled(code):
+    sentences = _sentences(code, 400)
+    questions = np.mean([s.question for s in sentences])
+    negations = np.mean([s.negated for s in sentences])
+    assert 0.18 < questions < 0.32 and 0.18 < negations < 0.32
+    assert all(s.text.endswith("?") == s.question for s in sentences)
+    for s in sentences:
+        assert s.signs[s.predicate] is (s.object or s.verb)

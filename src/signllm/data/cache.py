@@ -1,33 +1,52 @@
 """Packed cache: a split's clips in one HDF5 file, so training never parses ``.skels`` text again.
 
-Layout: ``frames`` (total frames, FRAME_SIZE) float32 as stored, ``offsets`` (clips + 1,) int64 (clip i is
-``frames[offsets[i]:offsets[i + 1]]``), ``ids`` / ``text`` / ``gloss`` utf-8 strings and ``frame_sum``
-(FRAME_SIZE,) float64 (for the mean pose). The file name carries a hash of the source files' contents,
-so a changed source builds a new cache; building streams the text one clip at a time into a temporary
-file that is renamed when complete.
+Layout: ``frames`` (total frames, frame_size) float32 in the layout's frame (coordinates, then the counter, as
+stored), ``confidence`` (total frames, points) float32 where the layout has scores, ``offsets`` (clips + 1,)
+int64 (clip i is ``frames[offsets[i]:offsets[i + 1]]``), ``ids`` / ``text`` / ``gloss`` utf-8 strings and
+``frame_sum`` (frame_size,) float64 (for the mean pose). The file name carries a hash of the source files'
+contents and of the layout and storage they are read with, so a change of either builds a new cache; building
+streams the text one clip at a time into a temporary file that is renamed when complete.
+
+Integrity: every frames/confidence chunk carries HDF5's Fletcher-32 checksum, verified by HDF5 on each read,
+so a damaged chunk raises ``CacheError`` instead of returning wrong numbers; the file's ``checksum`` attribute
+(SHA-1 of the offsets, frame sums, ids and texts) and its first and last chunks are verified when a cache is
+reused, which stays cheap however large the file; a truncated or damaged cache is rebuilt with a warning.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
+from dataclasses import asdict
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from signllm.cli import UserError
 from signllm.data.skels import Clip, iter_split, split_paths
+from signllm.skeleton import Skeleton, Storage
 from signllm.utils import atomic_output
-from signllm.skeleton import FRAME_SIZE
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 CHUNK_FRAMES = 128
 _STRINGS = h5py.string_dtype("utf-8")
+_FRAME_ARRAYS = ("frames", "confidence")
+
+log = logging.getLogger(__name__)
 
 
-def fingerprint(folder: Path | str, split: str) -> str:
-    """Hash of the contents of a split's files (and of this cache format's version)."""
+class CacheError(UserError):
+    """A packed cache that cannot be read as written (damaged since); the message names the file."""
+
+
+def fingerprint(folder: Path | str, split: str, skeleton: Skeleton, storage: Storage) -> str:
+    """Hash of the contents of a split's files, the layout and storage they are read with, and this cache
+    format's version."""
     digest = hashlib.sha1(f"signllm-cache-v{FORMAT_VERSION}".encode())
+    digest.update(json.dumps([skeleton.to_dict(), asdict(storage)], sort_keys=True).encode())
     for part, path in split_paths(folder, split).items():
         digest.update(f"\0{part}\0".encode())
         if path.is_file():
@@ -37,33 +56,75 @@ def fingerprint(folder: Path | str, split: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def pack_split(folder: Path | str, split: str, path: Path | str) -> None:
+def _growing(h5: h5py.File, name: str, width: int) -> h5py.Dataset:
+    return h5.create_dataset(
+        name, (0, width), np.float32, maxshape=(None, width), chunks=(CHUNK_FRAMES, width), fletcher32=True
+    )
+
+
+def _checksum(h5: h5py.File) -> str:
+    """SHA-1 of the small arrays (offsets, frame sums, ids, texts, glosses) and the frame arrays' shapes."""
+    digest = hashlib.sha1()
+    for name in ("offsets", "frame_sum"):
+        digest.update(np.ascontiguousarray(h5[name][:]).tobytes())
+    for name in ("ids", "text", "gloss"):
+        if name in h5:
+            digest.update("\0".join(h5[name].asstr()[:].tolist()).encode() + b"\1")
+    digest.update(json.dumps({name: h5[name].shape for name in _FRAME_ARRAYS if name in h5}).encode())
+    return digest.hexdigest()
+
+
+def damage(path: Path | str) -> str | None:
+    """Why the packed cache at ``path`` cannot be trusted (truncated, unreadable, checksum or shape mismatch,
+    a bad first or last chunk), or None when it verifies."""
+    try:
+        with h5py.File(path, "r") as h5:
+            if h5.attrs.get("format_version") != FORMAT_VERSION or "checksum" not in h5.attrs:
+                return "written by another version, or never completed"
+            if h5.attrs["checksum"] != _checksum(h5):
+                return "checksum mismatch"
+            total = int(h5["offsets"][-1])
+            for name in _FRAME_ARRAYS:
+                if name in h5:
+                    if h5[name].shape[0] != total:
+                        return f"{name} holds {h5[name].shape[0]} frames, the offsets {total}"
+                    for rows in (slice(0, CHUNK_FRAMES), slice(max(0, total - CHUNK_FRAMES), total)):
+                        h5[name][rows]  # reading a chunk verifies its checksum
+    except (OSError, KeyError, ValueError) as error:
+        return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return None
+
+
+def pack_split(folder: Path | str, split: str, path: Path | str, skeleton: Skeleton, storage: Storage) -> None:
     """Stream a split's clips into a packed HDF5 file at ``path`` (atomic)."""
     ids, texts, glosses, lengths = [], [], [], []
-    frame_sum = np.zeros(FRAME_SIZE)
+    frame_sum = np.zeros(skeleton.frame_size)
     with atomic_output(path) as temporary, h5py.File(temporary, "w") as h5:
-        frames = h5.create_dataset(
-            "frames", (0, FRAME_SIZE), np.float32, maxshape=(None, FRAME_SIZE), chunks=(CHUNK_FRAMES, FRAME_SIZE)
-        )
-        pending: list[np.ndarray] = []
+        arrays = {"frames": _growing(h5, "frames", skeleton.frame_size)}
+        if skeleton.confidence:
+            arrays["confidence"] = _growing(h5, "confidence", skeleton.num_points)
+        pending: dict[str, list[np.ndarray]] = {name: [] for name in arrays}
 
         def flush() -> None:
-            block = np.concatenate(pending)
-            start = frames.shape[0]
-            frames.resize(start + len(block), axis=0)
-            frames[start:] = block
-            pending.clear()
+            for name, dataset in arrays.items():
+                block = np.concatenate(pending[name])
+                start = dataset.shape[0]
+                dataset.resize(start + len(block), axis=0)
+                dataset[start:] = block
+                pending[name].clear()
 
-        for clip in iter_split(folder, split):
+        for clip in iter_split(folder, split, skeleton, storage):
             ids.append(clip.id)
             texts.append(clip.text)
             glosses.append(clip.gloss)
             lengths.append(len(clip.frames))
-            pending.append(clip.frames)
+            pending["frames"].append(clip.frames)
+            if skeleton.confidence:
+                pending["confidence"].append(clip.confidence)
             frame_sum += clip.frames.sum(0, dtype=np.float64)
-            if sum(map(len, pending)) >= 64 * CHUNK_FRAMES:
+            if sum(map(len, pending["frames"])) >= 64 * CHUNK_FRAMES:
                 flush()
-        if pending:
+        if pending["frames"]:
             flush()
         h5["offsets"] = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
         h5["frame_sum"] = frame_sum
@@ -72,18 +133,26 @@ def pack_split(folder: Path | str, split: str, path: Path | str) -> None:
         if glosses and glosses[0] is not None:
             h5.create_dataset("gloss", data=glosses, dtype=_STRINGS)
         h5.attrs.update(format_version=FORMAT_VERSION, source=str(Path(folder).resolve()), split=split)
+        h5.attrs["checksum"] = _checksum(h5)
 
 
-def ensure_packed(folder: Path | str, split: str, cache_dir: Path | str, name: str) -> Path:
-    """Path of the up-to-date cache of ``folder``'s split, packing it first if needed.
+def ensure_packed(
+    folder: Path | str, split: str, cache_dir: Path | str, name: str, skeleton: Skeleton, storage: Storage | None = None
+) -> Path:
+    """Path of the up-to-date cache of ``folder``'s split read in ``skeleton``, packing it first if needed.
 
     The cache is ``cache_dir/<name>.<split>.<fingerprint>.h5``. Caches of older versions of the files
-    are left alone (another run may still read them); ``cache_dir`` can be emptied at any time.
+    are left alone (another run may still read them); ``cache_dir`` can be emptied at any time. A cache that
+    does not verify (``damage``) is rebuilt, with a warning.
     """
+    storage = storage or skeleton.storage
     cache_dir = Path(cache_dir)
-    path = cache_dir / f"{name}.{split}.{fingerprint(folder, split)}.h5"
-    if not path.is_file():
-        pack_split(folder, split, path)
+    path = cache_dir / f"{name}.{split}.{fingerprint(folder, split, skeleton, storage)}.h5"
+    if path.is_file() and (reason := damage(path)) is not None:
+        log.warning("%s: damaged cache (%s): rebuilding it from %s", path, reason, folder)
+    elif path.is_file():
+        return path
+    pack_split(folder, split, path, skeleton, storage)
     return path
 
 
@@ -96,29 +165,50 @@ class PackedSplit:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        with h5py.File(self.path, "r") as h5:
+        with self._opened() as h5:
             self.offsets = h5["offsets"][:]
             self.ids = h5["ids"].asstr()[:].tolist()
             self.texts = h5["text"].asstr()[:].tolist()
             self.glosses = h5["gloss"].asstr()[:].tolist() if "gloss" in h5 else None
             self.frame_sum = h5["frame_sum"][:]
+            self.has_confidence = "confidence" in h5
         self.lengths = np.diff(self.offsets)
-        self._frames: h5py.Dataset | None = None
+        self._arrays: dict[str, h5py.Dataset] = {}
         self._pid: int | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_frames": None, "_pid": None}
+        return {**self.__dict__, "_arrays": {}, "_pid": None}
 
-    def frames(self, index: int) -> np.ndarray:
-        """(T, FRAME_SIZE) float32 frames of clip ``index``, as stored."""
+    def _opened(self, **options) -> h5py.File:
+        try:
+            return h5py.File(self.path, "r", **options)
+        except OSError as error:
+            raise CacheError(f"{self.path}: unreadable cache ({error}); delete it and it is rebuilt") from None
+
+    def _read(self, name: str, index: int) -> np.ndarray:
         if self._pid != os.getpid():  # first use in this process (e.g. a forked worker)
             # no chunk cache: clips are read once each per epoch, in random order (less memory, faster)
-            self._frames, self._pid = h5py.File(self.path, "r", rdcc_nbytes=0)["frames"], os.getpid()
-        return self._frames[self.offsets[index] : self.offsets[index + 1]]
+            h5 = self._opened(rdcc_nbytes=0)
+            self._arrays, self._pid = {key: h5[key] for key in _FRAME_ARRAYS if key in h5}, os.getpid()
+        try:
+            return self._arrays[name][self.offsets[index] : self.offsets[index + 1]]
+        except OSError as error:  # e.g. a chunk whose Fletcher-32 checksum fails
+            reason = str(error).strip().splitlines()[0]
+            raise CacheError(
+                f"{self.path}: damaged cache at clip {self.ids[index]!r} ({reason}); delete it and it is rebuilt"
+            ) from None
+
+    def frames(self, index: int) -> np.ndarray:
+        """(T, frame_size) float32 frames of clip ``index``, as stored."""
+        return self._read("frames", index)
+
+    def confidence(self, index: int) -> np.ndarray | None:
+        """(T, points) float32 stored scores of clip ``index``; None in layouts without scores."""
+        return self._read("confidence", index) if self.has_confidence else None
 
     def __getitem__(self, index: int) -> Clip:
         gloss = self.glosses[index] if self.glosses is not None else None
-        return Clip(self.ids[index], self.texts[index], gloss, self.frames(index))
+        return Clip(self.ids[index], self.texts[index], gloss, self.frames(index), self.confidence(index))

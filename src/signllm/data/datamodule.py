@@ -1,9 +1,10 @@
 """SignDataModule: one or several sign languages (from ``conf/language``) as Lightning dataloaders.
 
-Each language's folder holds Prompt2Sign splits, either on disk (``source=prompt2sign``: the language's
-``root``) or generated once by the built-in synthetic corpus (``source=synthetic``). Splits are packed
-into HDF5 caches, tokenizers are trained once on all languages' training text and saved next to the
-caches, and ``info`` tells the model what it needs. ``batch_size`` is global: each of the trainer's
+Each language's folder holds Prompt2Sign splits in the run's pose layout (``skeleton``), either on disk
+(``source=prompt2sign``: the language's ``root``, stored as the layout's ``storage`` says, with the language's
+``storage.<layout>`` overrides) or generated once by the built-in synthetic corpus (``source=synthetic``).
+Splits are packed into HDF5 caches, tokenizers are trained once on all languages' training text and saved
+next to the caches, and ``info`` tells the model what it needs. ``batch_size`` is global: each of the trainer's
 ranks gets ``batch_size / world_size`` (the trainer runs with ``use_distributed_sampler=False``).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +26,10 @@ from signllm.data.cache import PackedSplit, ensure_packed
 from signllm.data.dataset import SignDataset, collate
 from signllm.data.sampler import LengthBucketBatchSampler
 from signllm.data.tokenizer import Tokenizers
-from signllm.skeleton import COUNTER
+from signllm.skeleton import Skeleton, Storage
 
 SPLITS = ("train", "dev", "test")
 SOURCES = ("synthetic", "prompt2sign")
-SYNTHETIC_SCALE = 9  # the synthetic corpus is written like Prompt2Sign
 
 
 @dataclass
@@ -38,11 +38,12 @@ class DataInfo:
 
     languages: list[str]
     tokenizers: Tokenizers
-    mean_pose: np.ndarray  # (FRAME_SIZE,) mean training frame, counter 0
+    mean_pose: np.ndarray  # (frame_size,) mean training frame, counter 0
     mean_length: float
     max_length: int
     fps: dict[str, float]
-    scale: dict[str, float]
+    storage: dict[str, Storage]  # how each language's files store the layout (world = stored x scale)
+    skeleton: Skeleton
 
     def to_dict(self) -> dict:
         """JSON-safe form (checkpoints, hyperparameters)."""
@@ -53,19 +54,22 @@ class DataInfo:
             "mean_length": float(self.mean_length),
             "max_length": int(self.max_length),
             "fps": {code: float(fps) for code, fps in self.fps.items()},
-            "scale": {code: float(scale) for code, scale in self.scale.items()},
+            "storage": {code: asdict(storage) for code, storage in self.storage.items()},
+            "skeleton": self.skeleton.to_dict(),
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> DataInfo:
+    def from_dict(cls, data: Mapping, text_encoder_path: str | None = None) -> DataInfo:
+        """``text_encoder_path``: where a pretrained text encoder's folder (its tokenizer) moved, if it did."""
         return cls(
             languages=list(data["languages"]),
-            tokenizers=Tokenizers.from_json(data["tokenizers"]),
+            tokenizers=Tokenizers.from_json(data["tokenizers"], text_encoder_path),
             mean_pose=np.asarray(data["mean_pose"], dtype=np.float32),
             mean_length=float(data["mean_length"]),
             max_length=int(data["max_length"]),
             fps=dict(data["fps"]),
-            scale=dict(data["scale"]),
+            storage={code: Storage(**storage) for code, storage in data["storage"].items()},
+            skeleton=Skeleton.from_dict(data["skeleton"]),
         )
 
 
@@ -78,6 +82,7 @@ class SignDataModule(LightningDataModule):
     def __init__(
         self,
         languages: Mapping[str, Mapping],
+        skeleton: Skeleton | Mapping,
         source: str = "synthetic",
         synthetic_root: str | None = None,
         synthetic: Mapping | None = None,
@@ -90,6 +95,7 @@ class SignDataModule(LightningDataModule):
         vocab_size: int = 2000,
         tokenizers: str | None = None,
         seed: int = 0,
+        text_encoder: Mapping | None = None,
     ):
         super().__init__()
         if isinstance(languages, DictConfig):
@@ -101,12 +107,14 @@ class SignDataModule(LightningDataModule):
         if source == "synthetic" and not synthetic_root:
             raise ValueError("data.synthetic_root: required with source=synthetic")
         self.specs = {code: dict(spec) for code, spec in languages.items()}
+        self.skeleton = skeleton if isinstance(skeleton, Skeleton) else Skeleton(skeleton)
         self.source, self.synthetic_root = source, synthetic_root
         self.synthetic = dict(synthetic or {})
         self.cache_dir, self.tokenizers_path = Path(cache_dir), tokenizers
         self.batch_size, self.num_workers = batch_size, num_workers
         self.input, self.prompt_rate, self.max_frames = input, prompt_rate, max_frames
         self.vocab_size, self.seed = vocab_size, seed
+        self.text_encoder = text_encoder  # the model's text_encoder config: which tokenizer reads the text
         self._datasets: dict[str, SignDataset] = {}
         self._info: DataInfo | None = None
 
@@ -114,14 +122,20 @@ class SignDataModule(LightningDataModule):
     def languages(self) -> list[str]:
         return list(self.specs)
 
+    def storage_of(self, code: str) -> Storage:
+        """How language ``code``'s files store the layout (the synthetic corpus: the layout's defaults)."""
+        if self.source == "synthetic":
+            return self.skeleton.storage
+        return self.skeleton.storage_for((self.specs[code].get("storage") or {}).get(self.skeleton.name))
+
     def folders(self) -> dict[str, Path]:
         """Each language's folder of Prompt2Sign splits (generating the synthetic corpus if needed)."""
         if self.source == "synthetic":
-            from signllm.data.synthetic import ensure_corpus
+            from signllm.data.synthetic import corpus_folder, ensure_corpus
 
-            # one folder per corpus setting, so runs with different settings never rewrite each other's files
-            setting = "_".join(f"{key}{value}" for key, value in sorted(self.synthetic.items()))
-            folders = ensure_corpus(Path(self.synthetic_root) / setting, self.languages, **self.synthetic)
+            # one folder per layout and corpus setting: runs with other settings never rewrite these files
+            root = corpus_folder(self.synthetic_root, self.skeleton.name, **self.synthetic)
+            folders = ensure_corpus(root, self.languages, self.skeleton, **self.synthetic)
             return {code: Path(folders[code]) for code in self.languages}
         for code, spec in self.specs.items():
             if not spec.get("root"):
@@ -133,7 +147,9 @@ class SignDataModule(LightningDataModule):
         folders = self.folders()
         return {
             split: {
-                code: ensure_packed(folder, split, self.cache_dir, f"{self.source}-{code}")
+                code: ensure_packed(
+                    folder, split, self.cache_dir, f"{self.source}-{code}", self.skeleton, self.storage_of(code)
+                )
                 for code, folder in folders.items()
             }
             for split in SPLITS
@@ -144,13 +160,19 @@ class SignDataModule(LightningDataModule):
         self._tokenizers(self._packed()["train"])
 
     def _tokenizers(self, train: Mapping[str, Path]) -> Tokenizers:
+        """Ours, with the text side that ``text_encoder`` selects (a pretrained model's own tokenizer)."""
+        from signllm.text_encoders.kinds import text_model
+
+        return text_model(self.text_encoder).tokenizers(self._own_tokenizers(train), self.specs)
+
+    def _own_tokenizers(self, train: Mapping[str, Path]) -> Tokenizers:
         """The given tokenizers (``data.tokenizers``: a JSON file, or a checkpoint whose tokenizers to reuse)
         with markers added for the data's languages they lack; else those trained on these caches, once."""
         if self.tokenizers_path:
             path = Path(self.tokenizers_path)
             if path.suffix == ".ckpt":  # memory-mapped: the weights are not read
                 checkpoint = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
-                given = DataInfo.from_dict(checkpoint["data_info"]).tokenizers
+                given = DataInfo.from_dict(checkpoint["data_info"], (self.text_encoder or {}).get("path")).tokenizers
             else:
                 given = Tokenizers.load(path)
             return given.with_languages(self.languages)
@@ -175,6 +197,7 @@ class SignDataModule(LightningDataModule):
         for split, caches in packed.items():
             self._datasets[split] = SignDataset(
                 {code: PackedSplit(path) for code, path in caches.items()},
+                self.skeleton,
                 tokenizers,
                 self.languages,
                 prompts,
@@ -188,7 +211,7 @@ class SignDataModule(LightningDataModule):
             raise ValueError(f"no training clips (data.max_frames={self.max_frames}, languages {self.languages})")
         splits = train.splits.values()
         mean_pose = sum(split.frame_sum for split in splits) / sum(int(split.lengths.sum()) for split in splits)
-        mean_pose[COUNTER] = 0.0
+        mean_pose[-1] = 0.0  # the counter
         self._info = DataInfo(
             languages=self.languages,
             tokenizers=tokenizers,
@@ -196,10 +219,8 @@ class SignDataModule(LightningDataModule):
             mean_length=float(train.lengths.mean()),
             max_length=int(train.lengths.max()),
             fps={code: float(spec["fps"]) for code, spec in self.specs.items()},
-            scale={
-                code: float(SYNTHETIC_SCALE if self.source == "synthetic" else spec["scale"])
-                for code, spec in self.specs.items()
-            },
+            storage={code: self.storage_of(code) for code in self.specs},
+            skeleton=self.skeleton,
         )
 
     @property

@@ -3,7 +3,9 @@
 Text uses byte-level BPE trained on the corpus text and prompts: every byte is in the vocabulary, so no
 sentence (Korean, Turkish, emoji ...) ever becomes ``<unk>`` and decoding gives the sentence back.
 Glosses use a word vocabulary plus one marker per sign language (``<asl>`` ...), which LangGloss writes
-before every gloss word. Both share the special ids ``<pad>``=0, ``<bos>``, ``<eos>``, ``<unk>``.
+before every gloss word. Both share the special ids ``<pad>``=0, ``<bos>``, ``<eos>``, ``<unk>``. With a pretrained text encoder
+(``text_encoder=pretrained``) the model's own tokenizer stands in for the text one
+(``signllm.text_encoders.tokenizer.PretrainedTextTokenizer``, same interface, its own special ids).
 """
 
 from __future__ import annotations
@@ -56,14 +58,41 @@ class TextTokenizer:
             raise KeyError(f"no marker token for language {lang!r} in the text tokenizer")
         return token
 
-    def encode(self, text: str, lang: str | None = None) -> list[int]:
-        """``<bos> [<lang>] tokens <eos>``; the marker is added when ``lang`` is given."""
-        prefix = [BOS] + ([self.marker_id(lang)] if lang is not None else [])
+    def encode(self, text: str, lang: str | None = None, marker: bool = True) -> list[int]:
+        """``<bos> [<lang>] tokens <eos>``; the marker is added when ``lang`` is given and ``marker`` is true."""
+        prefix = [BOS] + ([self.marker_id(lang)] if lang is not None and marker else [])
         return prefix + self.tokenizer.encode(text, add_special_tokens=False).ids + [EOS]
 
     def decode(self, ids: Iterable[int]) -> str:
         """The text of ``ids``, dropping special and marker tokens."""
         return self.tokenizer.decode(list(ids), skip_special_tokens=True)
+
+    # what the back-translator's decoder needs of any text tokenizer (see signllm.text_encoders.tokenizer)
+    pad_id, eos_id = PAD, EOS
+
+    def decoder_prefix(self, lang: str) -> list[int]:
+        """The given start of a decoded sentence: ``<bos> <lang>``."""
+        return [BOS, self.marker_id(lang)]
+
+    def target(self, text: str, lang: str) -> list[int]:
+        """``<bos> <lang> tokens <eos>``: a back-translation target."""
+        return self.encode(text, lang)
+
+    def with_markers(self, languages: Sequence[str]) -> TextTokenizer:
+        """This tokenizer with a marker for each of ``languages`` appended (every existing id kept)."""
+        tokenizer = Tokenizer.from_str(self.tokenizer.to_str())
+        tokenizer.add_special_tokens([marker(lang) for lang in languages])
+        return TextTokenizer(tokenizer)
+
+    def extends(self, other) -> bool:
+        """Whether every token of ``other`` has the same id here."""
+        vocab = self.tokenizer.get_vocab()
+        return isinstance(other, TextTokenizer) and all(
+            vocab.get(token) == index for token, index in other.tokenizer.get_vocab().items()
+        )
+
+    def to_state(self) -> str:
+        return self.tokenizer.to_str()
 
 
 class GlossVocab:
@@ -135,19 +164,15 @@ class Tokenizers:
         added = [lang for lang in languages if lang not in self.languages]
         if not added:
             return self
-        text = Tokenizer.from_str(self.text.tokenizer.to_str())
-        text.add_special_tokens([marker(lang) for lang in added])
         gloss = GlossVocab(self.gloss.tokens + [marker(lang) for lang in added], self.languages + added)
-        return Tokenizers(TextTokenizer(text), gloss)
+        return Tokenizers(self.text.with_markers(added), gloss)
 
     def extends(self, other: Tokenizers) -> bool:
         """Whether every token of ``other`` has the same id here."""
-        vocab = self.text.tokenizer.get_vocab()
-        same_text = all(vocab.get(token) == index for token, index in other.text.tokenizer.get_vocab().items())
-        return same_text and self.gloss.tokens[: len(other.gloss)] == other.gloss.tokens
+        return self.text.extends(other.text) and self.gloss.tokens[: len(other.gloss)] == other.gloss.tokens
 
-    def encode_text(self, text: str, lang: str | None = None) -> list[int]:
-        return self.text.encode(text, lang)
+    def encode_text(self, text: str, lang: str | None = None, marker: bool = True) -> list[int]:
+        return self.text.encode(text, lang, marker)
 
     def decode_text(self, ids: Iterable[int]) -> str:
         return self.text.decode(ids)
@@ -160,14 +185,21 @@ class Tokenizers:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"languages": self.languages, "text": self.text.tokenizer.to_str(), "gloss": self.gloss.tokens},
+            {"languages": self.languages, "text": self.text.to_state(), "gloss": self.gloss.tokens},
             ensure_ascii=False,
         )
 
     @classmethod
-    def from_json(cls, data: str) -> Tokenizers:
+    def from_json(cls, data: str, text_encoder_path: str | None = None) -> Tokenizers:
+        """Tokenizers from ``to_json``; a pretrained model's text tokenizer is read from its folder (or from
+        ``text_encoder_path``, where the folder moved)."""
         state = json.loads(data)
-        text = TextTokenizer(Tokenizer.from_str(state["text"]))
+        if isinstance(state["text"], str):
+            text = TextTokenizer(Tokenizer.from_str(state["text"]))
+        else:
+            from signllm.text_encoders.tokenizer import PretrainedTextTokenizer
+
+            text = PretrainedTextTokenizer.from_state(state["text"], text_encoder_path)
         return cls(text, GlossVocab(state["gloss"], state["languages"]))
 
     def save(self, path: Path | str) -> None:

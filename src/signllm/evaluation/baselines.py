@@ -10,6 +10,10 @@ no ground-truth pose of the clip it produces:
   short linear transitions. Sentence clips carry no gloss boundaries, so each training clip is cut
   into equal parts, one per gloss, and each gloss's parts are resampled to their mean length and
   averaged. Corpora without glosses have no lexicon (``gloss_lexicon_available``).
+- ``LowMotion``: the mean pose with small motion: the nearest neighbour's clip with every frame pulled to
+  ``amplitude`` (default 0.25) of its distance from the mean pose, so timing and the shape of the motion
+  survive but the movement shrinks to about a quarter (the SLRTP Progressive-Transformers entry moved its
+  wrists 0.26 times as far as the ground truth). It shows at once whether a metric rewards stillness.
 """
 
 from __future__ import annotations
@@ -22,19 +26,19 @@ import torch
 
 from signllm.data.skels import Clip
 from signllm.data.tokenizer import Tokenizers
-from signllm.skeleton import COUNTER, FRAME_SIZE, NUM_COORDS, counter_values
+from signllm.skeleton import counter_values
 
 TRIGRAM = 3
 
 
 def pack(clips: Sequence[np.ndarray], max_frames: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """(T_i, NUM_COORDS) coordinate arrays -> zero-padded (B, T, FRAME_SIZE) frames with counters, lengths."""
+    """(T_i, coordinates) arrays -> zero-padded (B, T, coordinates + 1) frames with counters (last), lengths."""
     clips = [clip[:max_frames] for clip in clips]
     lengths = torch.tensor([len(clip) for clip in clips])
-    frames = torch.zeros(len(clips), int(lengths.max()), FRAME_SIZE)
+    frames = torch.zeros(len(clips), int(lengths.max()), clips[0].shape[1] + 1)
     for i, clip in enumerate(clips):
-        frames[i, : len(clip), :NUM_COORDS] = torch.from_numpy(np.asarray(clip, dtype=np.float32))
-        frames[i, : len(clip), COUNTER] = torch.from_numpy(counter_values(len(clip))).float()
+        frames[i, : len(clip), :-1] = torch.from_numpy(np.asarray(clip, dtype=np.float32))
+        frames[i, : len(clip), -1] = torch.from_numpy(counter_values(len(clip))).float()
     return frames, lengths
 
 
@@ -49,7 +53,7 @@ def resample(coords: np.ndarray, length: int) -> np.ndarray:
 
 class MeanPose:
     def __init__(self, clips: Sequence[Clip]):
-        frames = np.concatenate([clip.frames[:, :NUM_COORDS] for clip in clips])
+        frames = np.concatenate([clip.frames[:, :-1] for clip in clips])
         self.pose = frames.mean(0)
         self.length = max(1, round(len(frames) / len(clips)))
 
@@ -88,7 +92,7 @@ class NearestNeighbour:
         return similarity.argmax(0).tolist()
 
     def generate(self, batch: dict, max_frames: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        return pack([self.clips[i].frames[:, :NUM_COORDS] for i in self.nearest(batch["text"])], max_frames)
+        return pack([self.clips[i].frames[:, :-1] for i in self.nearest(batch["text"])], max_frames)
 
 
 def average_clip(clips: Sequence[np.ndarray]) -> np.ndarray:
@@ -111,7 +115,7 @@ class GlossLexicon:
             glosses = clip.gloss.split()
             bounds = np.linspace(0, len(clip.frames), len(glosses) + 1).round().astype(int)
             for gloss, start, end in zip(glosses, bounds[:-1], bounds[1:]):
-                parts[gloss].append(clip.frames[start : max(end, start + 1), :NUM_COORDS])
+                parts[gloss].append(clip.frames[start : max(end, start + 1), :-1])
         self.signs = {gloss: average_clip(group) for gloss, group in parts.items()}
         mean_length = round(np.mean([len(sign) for sign in self.signs.values()]))
         self.unknown = np.tile(MeanPose(clips).pose, (mean_length, 1))  # stands in for a gloss never seen
@@ -132,9 +136,22 @@ class GlossLexicon:
         return pack([self.sentence(words) for words in glosses], max_frames)
 
 
+class LowMotion:
+    def __init__(self, clips: Sequence[Clip], amplitude: float = 0.25):
+        self.pose = torch.from_numpy(MeanPose(clips).pose).float()
+        self.neighbour, self.amplitude = NearestNeighbour(clips), amplitude
+
+    def generate(self, batch: dict, max_frames: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        frames, lengths = self.neighbour.generate(batch, max_frames)
+        real = (torch.arange(frames.shape[1]) < lengths[:, None])[..., None]
+        damped = self.pose + self.amplitude * (frames[..., :-1] - self.pose)
+        frames[..., :-1] = torch.where(real, damped, frames[..., :-1])
+        return frames, lengths
+
+
 def build_baselines(clips: Sequence[Clip], tokenizers: Tokenizers) -> dict[str, object]:
     """The baselines by table name; the gloss lexicon only where every training clip has a gloss."""
     baselines = {"mean pose": MeanPose(clips), "nearest neighbour": NearestNeighbour(clips)}
     if gloss_lexicon_available(clips):
         baselines["gloss lexicon"] = GlossLexicon(clips, tokenizers)
-    return baselines
+    return baselines | {"low motion": LowMotion(clips)}

@@ -3,13 +3,17 @@
 Every production checkpoint, the ground truth (the ceiling) and the baselines are generated on each
 split, back-translated by the one frozen evaluator and scored; rank 0 prints the tables and writes
 ``results.{md,csv,json}`` to the run folder (the JSON names the evaluator by its SHA-256). Under
-``torchrun`` the ranks share the samples (see ``runner``) and all get the same report.
+``torchrun`` the ranks share the samples (see ``runner``) and all get the same report. ``beam_size`` /
+``length_penalty`` override the evaluator's decoding; the seconds spent on the field scores (SLRTP, motion
+audit, recommended metric) are noted beside the total. A checkpoint of layout ``slrtp178`` also gets an SLRTP
+challenge submission per split, ``submission_<name>_<split>.pt`` (``signllm.evaluation.submission``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import torch
@@ -20,12 +24,14 @@ from rich.console import Console
 from rich.progress import Progress
 
 from signllm.data.dataset import collate
-from signllm.evaluation import tables
+from signllm.evaluation import submission, tables
 from signllm.evaluation.baselines import build_baselines
+from signllm.evaluation.field_scores import RECOMMENDED_NOTE
 from signllm.evaluation.runner import distributed, evaluate_split, shard_batches
 from signllm.evaluation.systems import clips, ground_truth, honest, model_view
 from signllm.models.backtranslator import BackTranslatorModule
 from signllm.models.production import ProductionModule
+from signllm.threads import configure_threads
 
 CEILING = "ground truth (ceiling)"
 
@@ -72,12 +78,15 @@ def _barrier() -> None:
         dist.barrier()
 
 
-def _systems(cfg: DictConfig, datamodule, device: torch.device) -> tuple[dict, list[str]]:
-    """name -> (system, dataset view) in table order, and notes on what could not be evaluated."""
-    systems = {CEILING: (ground_truth, lambda dataset: dataset)}
+def _systems(cfg: DictConfig, datamodule, device: torch.device) -> tuple[dict, list[str], dict]:
+    """name -> (system, dataset view) in table order, notes on what could not be evaluated, and the
+    checkpoints of the SLRTP layout (name -> module) that get a submission file."""
+    systems, challenge = {CEILING: (ground_truth, lambda dataset: dataset)}, {}
     for name, path in checkpoint_names(cfg.checkpoints).items():
         module = ProductionModule.load(path, map_location=device)
         systems[name] = (honest(module, cfg.max_frames), lambda dataset, info=module.info: model_view(dataset, info))
+        if module.info.skeleton.name == submission.LAYOUT:
+            challenge[name] = module
     notes = []
     if cfg.baselines:
         baselines = build_baselines(clips(datamodule.dataset("train")), datamodule.info.tokenizers)
@@ -85,11 +94,21 @@ def _systems(cfg: DictConfig, datamodule, device: torch.device) -> tuple[dict, l
             notes.append("gloss lexicon: not available (the training split has no glosses)")
         for name, baseline in baselines.items():
             systems[name] = (honest(baseline, cfg.max_frames), lambda dataset: dataset)
-    return systems, notes
+    return systems, notes, challenge
+
+
+def _configure_decoding(cfg: DictConfig, evaluator: BackTranslatorModule) -> str:
+    """Apply the config's decoding overrides to the evaluator; a note saying how it decodes."""
+    for key in ("beam_size", "length_penalty"):
+        if cfg.get(key) is not None:
+            evaluator.hparams[key] = cfg[key]
+    beam, penalty = evaluator.hparams.beam_size, evaluator.hparams.length_penalty
+    return "evaluator decoding: greedy" if beam <= 1 else f"evaluator decoding: beam {beam}, length penalty {penalty}"
 
 
 def evaluate(cfg: DictConfig) -> dict:
     """Score every system on every split; the report (also written by rank 0) as a dict."""
+    configure_threads(cfg.get("threads"), workers=cfg.data.get("num_workers", 0))
     device = _device(cfg.device)
     _init_distributed(device)
     rank, world_size = distributed()
@@ -105,9 +124,10 @@ def evaluate(cfg: DictConfig) -> dict:
     if language not in evaluator.info.languages:
         raise ValueError(f"evaluator {cfg.evaluator} translates {evaluator.info.languages}, not {language!r}")
     evaluator_hash = file_hash(cfg.evaluator)
-    systems, notes = _systems(cfg, datamodule, device)
+    decoding = _configure_decoding(cfg, evaluator)
+    systems, notes, challenge = _systems(cfg, datamodule, device)
 
-    scores, samples = {}, {}
+    scores, samples, timings, started = {}, {}, {"field_scores_s": 0.0}, time.perf_counter()
     with Progress(disable=rank != 0) as progress:
         for name, (system, view) in systems.items():
             for split in cfg.splits:
@@ -116,8 +136,14 @@ def evaluate(cfg: DictConfig) -> dict:
                 task = progress.add_task(f"{name} · {split}", total=total)
                 torch.manual_seed(cfg.seed)
                 scores.setdefault(name, {})[split], samples.setdefault(name, {})[split] = evaluate_split(
-                    system, evaluator, dataset, collate, cfg.batch_size, device=device, advance=lambda: progress.advance(task)
+                    system, evaluator, dataset, collate, cfg.batch_size, device=device, advance=lambda: progress.advance(task), timings=timings
                 )
+    timings["total_s"] = time.perf_counter() - started
+    share = 100 * timings["field_scores_s"] / timings["total_s"]
+    notes = notes + [RECOMMENDED_NOTE, decoding, f"field scores (SLRTP, motion audit, nDTW): {timings['field_scores_s']:.1f} s of {timings['total_s']:.1f} s ({share:.1f}%)"]
+    if rank == 0:
+        for name, module in challenge.items():
+            notes += _write_submissions(cfg, datamodule, name, module, device)
 
     report = {
         "language": language,
@@ -126,6 +152,7 @@ def evaluate(cfg: DictConfig) -> dict:
         "splits": list(cfg.splits),
         "max_frames": cfg.max_frames,
         "world_size": world_size,
+        "timings": timings,
         "scores": scores,
         "notes": notes + [f"evaluator: {cfg.evaluator} (sha256 {evaluator_hash[:16]})"],
         "samples": samples,
@@ -135,11 +162,25 @@ def evaluate(cfg: DictConfig) -> dict:
     return report
 
 
+def _write_submissions(cfg: DictConfig, datamodule, name: str, module, device: torch.device) -> list[str]:
+    """One SLRTP submission per split for a slrtp178 checkpoint (generated again, same seed); notes naming them."""
+    notes, language = [], datamodule.languages[0]
+    for split in cfg.splits:
+        dataset = model_view(datamodule.dataset(split), module.info)
+        torch.manual_seed(cfg.seed)
+        clips = submission.generated_clips(honest(module, cfg.max_frames), dataset, collate, cfg.batch_size, device)
+        path = Path(cfg.output_dir) / f"submission_{name.replace('/', '_')}_{split}.pt"
+        submission.write_slrtp(path, clips, module.info.skeleton, scale=datamodule.info.storage[language].scale)
+        notes.append(f"SLRTP submission ({name}, {split}, {int(datamodule.info.fps[language])} fps): {path}")
+    return notes
+
+
 def _publish(cfg: DictConfig, report: dict) -> None:
     """Print the tables, write the files, send the table to the configured loggers."""
     title = f"{report['language']} back-translation"
     console = Console()
-    console.width = max(console.width, 200)  # whole tables in logs and narrow terminals, never squeezed
+    names = max(map(len, report["scores"]), default=0) + 4
+    console.width = max(console.width, 200, tables.console_width(report["splits"], names))  # whole tables, never squeezed
     for table in tables.console_tables(report["scores"], report["splits"], title, report["notes"]):
         console.print(table)
     paths = tables.write_reports(cfg.output_dir, report, title)

@@ -11,13 +11,15 @@ A system is a callable ``batch -> (frames, lengths)`` (see ``signllm.evaluation.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import torch
 import torch.distributed as dist
 from torch.utils.data import Dataset
 
+from signllm.evaluation.field_scores import corpus_scores, sample_statistics
 from signllm.metrics.dtw import batched_dtw
 from signllm.metrics.motion import motion_ratios
 from signllm.metrics.text import text_scores
@@ -37,6 +39,7 @@ class SampleResult:
     dtw_mje: float
     travel_ratio: float
     duration_ratio: float
+    stats: dict[str, float] = field(default_factory=dict)  # behind the SLRTP, audit and recommended scores
 
 
 def shard_batches(num_samples: int, batch_size: int, rank: int = 0, world_size: int = 1) -> list[list[int]]:
@@ -81,30 +84,49 @@ def score_samples(
     batch_size: int,
     device: torch.device | str = "cpu",
     advance: Callable[[], None] = lambda: None,
+    timings: dict[str, float] | None = None,
 ) -> list[SampleResult]:
-    """Generate every sample of ``dataset`` (sharded over ranks), back-translate and score it against
-    its reference; returns the results of all samples in index order, on every rank."""
+    """Generate every sample of ``dataset`` (a SignDataset: sharded over ranks), back-translate and score it against
+    its reference; returns the results of all samples in index order, on every rank. ``timings["field_scores_s"]``
+    accumulates the seconds spent on the field scores (``signllm.evaluation.field_scores``)."""
     rank, world_size = distributed()
-    results = {}
+    results, dims = {}, dataset.skeleton.dims
     for indices in shard_batches(len(dataset), batch_size, rank, world_size):
         batch = _to(collate([dataset[i] for i in indices]), device)
         frames, lengths = system(batch)
         frames, lengths = frames.to(device).float(), lengths.to(device)
         hypotheses = evaluator.translate(frames, lengths, batch["lang_code"])
-        pose = {**batched_dtw(frames, lengths, batch["frames"], batch["lengths"]), **motion_ratios(frames, lengths, batch["frames"], batch["lengths"])}
+        reference = (batch["frames"], batch["lengths"])
+        pose = {**batched_dtw(frames, lengths, *reference, dims), **motion_ratios(frames, lengths, *reference, dims)}
+        started = time.perf_counter()
+        extra = _field_statistics(frames, lengths, batch, dataset.skeleton)
+        if timings is not None:
+            timings["field_scores_s"] = timings.get("field_scores_s", 0.0) + time.perf_counter() - started
         for row, index in enumerate(indices):
             values = {name: float(pose[name][row]) for name in POSE_METRICS}
-            results[index] = SampleResult(batch["id"][row], hypotheses[row], batch["text"][row], **values)
+            results[index] = SampleResult(batch["id"][row], hypotheses[row], batch["text"][row], **values, stats=extra[row])
         advance()
     return gather(results, len(dataset))
 
 
+def _field_statistics(frames: torch.Tensor, lengths: torch.Tensor, batch: dict, skeleton) -> list[dict[str, float]]:
+    """Per-row field-score statistics of generated frames against the batch's references (real frames only)."""
+    hyp, ref = frames.cpu().numpy(), batch["frames"].cpu().numpy()
+    seen = batch["confidence"].cpu().numpy() > 0 if "confidence" in batch else None
+    hyp_len, ref_len = lengths.tolist(), batch["lengths"].tolist()
+    return [
+        sample_statistics(hyp[i, : hyp_len[i]], ref[i, : ref_len[i]], skeleton, None if seen is None else seen[i, : ref_len[i]])
+        for i in range(len(hyp))
+    ]
+
+
 def summarise(results: Sequence[SampleResult]) -> dict[str, float]:
-    """Corpus BLEU-1..4 and ROUGE-L of the back-translations, and the mean of each pose metric."""
-    scores = text_scores([r.hypothesis for r in results], [r.reference for r in results])
+    """Corpus BLEU-1..4 and ROUGE-L of the back-translations, the mean of each pose metric, and the field scores."""
+    hypotheses, references = [r.hypothesis for r in results], [r.reference for r in results]
+    scores = text_scores(hypotheses, references)
     for name in POSE_METRICS:
         scores[name] = sum(getattr(r, name) for r in results) / len(results)
-    return scores
+    return scores | corpus_scores(hypotheses, references, [r.stats for r in results])
 
 
 def evaluate_split(system: System, evaluator, dataset: Dataset, collate, batch_size: int, **kwargs) -> tuple[dict[str, float], list[dict]]:

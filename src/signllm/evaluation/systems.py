@@ -31,8 +31,11 @@ def model_view(dataset: SignDataset, info) -> SignDataset:
     missing = set(dataset.splits) - set(info.languages)
     if missing:
         raise ValueError(f"the checkpoint has no sign language {sorted(missing)}; it has {info.languages}")
+    if info.skeleton != dataset.skeleton:
+        raise ValueError(f"the checkpoint was trained on skeleton={info.skeleton.name}; the data is skeleton={dataset.skeleton.name}")
     return SignDataset(
         dataset.splits,
+        dataset.skeleton,
         info.tokenizers,
         info.languages,
         dataset.prompts,

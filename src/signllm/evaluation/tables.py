@@ -1,6 +1,13 @@
-"""The results in the paper's layout (rows = systems; per split BLEU-4..1, ROUGE, DTW) plus a second
-table of the pose columns the paper lacks (DTW-MJE, travel and duration ratios to the reference): on the
-console and in Markdown; CSV and the logger table hold all columns, JSON every number.
+"""The results as tables, rows = systems, per split:
+
+1. the paper's layout (BLEU-4..1, ROUGE, DTW);
+2. the pose columns the paper lacks (DTW-MJE, travel and duration ratios to the reference);
+3. "SLRTP 2025": the challenge harness's definitions (BLEU-1..4, chrF, ROUGE-L, WER, DTW-MJE, Total Distance,
+   Average Duration; ``signllm.metrics.slrtp``) on our evaluator's translations;
+4. the motion audit beside every BLEU (pose-variance, velocity and jerk ratios, Total Distance, duration ratio).
+
+Every table ends with the recommended pose metric (docs/EVALUATION.md). On the console and in Markdown; CSV
+and the logger table hold all columns, JSON every number.
 
 ``scores`` everywhere is ``{system: {split: {metric: value}}}``, systems in row order.
 """
@@ -15,12 +22,41 @@ from pathlib import Path
 
 from rich.table import Table
 
+from signllm.evaluation.field_scores import RECOMMENDED, RECOMMENDED_LABEL
 from signllm.utils import atomic_write_text
 
+RECOMMENDED_COLUMN = {RECOMMENDED: RECOMMENDED_LABEL}
 PAPER = {"bleu4": "BLEU-4", "bleu3": "BLEU-3", "bleu2": "BLEU-2", "bleu1": "BLEU-1", "rouge": "ROUGE", "dtw": "DTW"}
 MOTION = {"dtw_mje": "DTW-MJE", "travel_ratio": "travel ratio", "duration_ratio": "duration ratio"}
-METRICS = {**PAPER, **MOTION}
-DECIMALS = {"dtw_mje": 4}  # printed decimals where 2 would hide the differences
+SLRTP = {f"slrtp_bleu{n}": f"BLEU-{n}" for n in (1, 2, 3, 4)} | {
+    "slrtp_chrf": "chrF",
+    "slrtp_rouge": "ROUGE-L",
+    "slrtp_wer": "WER",
+    "slrtp_dtw_mje": "DTW-MJE",
+    "slrtp_total_distance": "Total Distance",
+    "slrtp_avg_duration": "Average Duration",
+}
+AUDIT = {
+    "variance_ratio": "variance ratio",
+    "velocity_ratio": "velocity ratio",
+    "jerk_ratio": "jerk ratio",
+    "slrtp_total_distance": "Total Distance",
+    "duration_ratio": "duration ratio",
+}
+# (title suffix, columns) of each printed table; the recommended metric ends every one
+TABLES = tuple(
+    (title, columns | RECOMMENDED_COLUMN)
+    for title, columns in (
+        (None, PAPER),
+        (None, MOTION),
+        ("SLRTP 2025 challenge definitions, our evaluator", SLRTP),
+        ("motion audit, ratios to the reference (1 = as much as the reference)", AUDIT),
+    )
+)
+# every column once, for CSV and loggers; SLRTP labels say so, as BLEU and ROUGE differ from ours
+METRICS = PAPER | MOTION | {key: f"SLRTP {label}" for key, label in SLRTP.items()} | {k: v for k, v in AUDIT.items() if k not in SLRTP}
+METRICS |= RECOMMENDED_COLUMN
+DECIMALS = {"dtw_mje": 4, "slrtp_dtw_mje": 4, RECOMMENDED: 4}  # printed decimals where 2 would hide the differences
 Scores = Mapping[str, Mapping[str, Mapping[str, float]]]
 
 
@@ -38,11 +74,21 @@ def _formatted(scores: Scores, splits: Sequence[str], metrics: Mapping[str, str]
     return [[row[0]] + [f"{value:.{d}f}" for value, d in zip(row[1:], decimals)] for row in rows(scores, splits, metrics)]
 
 
+def console_width(splits: Sequence[str], name_width: int = 30) -> int:
+    """Characters the widest table needs unsqueezed: the name column plus every header and its borders."""
+    return max(name_width + sum(len(column) + 3 for column in header(splits, metrics)[1:]) for _, metrics in TABLES)
+
+
+def _title(title: str, suffix: str | None, metrics: Mapping[str, str]) -> str:
+    return f"{title}, {suffix}" if suffix else f"{title}: {', '.join(metrics.values())}"
+
+
 def console_tables(scores: Scores, splits: Sequence[str], title: str, notes: Sequence[str] = ()) -> list[Table]:
-    """The paper's table, then the pose table with the notes as its caption."""
+    """Every table of ``TABLES``, the notes as the last one's caption."""
     tables = []
-    for metrics, caption in ((PAPER, None), (MOTION, "\n".join(notes) or None)):
-        table = Table(title=f"{title}: {', '.join(metrics.values())}", caption=caption)
+    for index, (suffix, metrics) in enumerate(TABLES):
+        caption = "\n".join(notes) or None if index == len(TABLES) - 1 else None
+        table = Table(title=_title(title, suffix, metrics), caption=caption)
         for index, column in enumerate(header(splits, metrics)):
             table.add_column(column, justify="left" if index == 0 else "right", no_wrap=True)
         for row in _formatted(scores, splits, metrics):
@@ -53,8 +99,9 @@ def console_tables(scores: Scores, splits: Sequence[str], title: str, notes: Seq
 
 def markdown(scores: Scores, splits: Sequence[str], title: str, notes: Sequence[str] = ()) -> str:
     lines = [f"## {title}"]
-    for metrics in (PAPER, MOTION):
+    for suffix, metrics in TABLES:
         columns = header(splits, metrics)
+        lines += ["", f"### {_title(title, suffix, metrics)}"] if suffix else []
         lines += ["", "| " + " | ".join(columns) + " |", "| --- |" + " ---: |" * (len(columns) - 1)]
         lines += ["| " + " | ".join(row) + " |" for row in _formatted(scores, splits, metrics)]
     return "\n".join(lines + [""] + [f"- {note}" for note in notes]) + "\n"

@@ -2,9 +2,10 @@
 
 Predictions and targets hold coordinates (one or more stacked frames) followed by the counter in the
 last column. Per frame, the loss is the mean coordinate error + ``counter_weight`` x the counter
-error: the counter decides when generation stops, so it must not be drowned by the 150 (or, with
-future prediction, N x 150) coordinates. Per sample, frames are averaged over the real ones, so long
-and short clips weigh the same and the module (RL, PLC) decides how samples are combined.
+error: the counter decides when generation stops, so it must not be drowned by the hundreds of
+coordinates. With ``weights`` (a point's confidence, per coordinate) the coordinate error is a weighted
+mean, so a point the detector missed is not a target. Per sample, frames are averaged over the real ones,
+so long and short clips weigh the same and the module (RL, PLC) decides how samples are combined.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from torch import nn
 
 
 class FrameLoss(nn.Module):
-    """pred, target (B, T, D) with the counter last, mask (B, T) -> per-sample loss (B,)."""
+    """pred, target (B, T, D) with the counter last, mask (B, T), optional coordinate weights (B, T, D - 1)
+    -> per-sample loss (B,)."""
 
     def __init__(self, counter_weight: float = 1.0):
         super().__init__()
@@ -23,9 +25,16 @@ class FrameLoss(nn.Module):
     def error(self, difference: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, weights: torch.Tensor | None = None
+    ) -> torch.Tensor:
         error = self.error(pred - target)
-        per_frame = (error[..., :-1].mean(-1) + self.counter_weight * error[..., -1]) * mask
+        coords = error[..., :-1]
+        if weights is None:
+            coordinate_error = coords.mean(-1)
+        else:
+            coordinate_error = (coords * weights).sum(-1) / weights.sum(-1).clamp(min=1e-6)
+        per_frame = (coordinate_error + self.counter_weight * error[..., -1]) * mask
         return per_frame.sum(1) / mask.sum(1).clamp(min=1)
 
     def reduce(self, per_sample: torch.Tensor, probabilities: torch.Tensor | None = None) -> torch.Tensor:

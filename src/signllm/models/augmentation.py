@@ -14,8 +14,6 @@ from typing import Any
 import torch
 from torch import nn
 
-from signllm.skeleton import COUNTER, NUM_COORDS
-
 
 @dataclass(frozen=True)
 class Augmentation:
@@ -43,37 +41,46 @@ class Augmentation:
         return augmentation
 
     def decoder_inputs(self, frames: torch.Tensor, start_frame: torch.Tensor) -> torch.Tensor:
-        """Teacher forcing: step t reads frame t-1 (step 0 the start frame), frames (B, T, FRAME_SIZE)."""
+        """Teacher forcing: step t reads frame t-1 (step 0 the start frame), frames (B, T, frame_size)."""
         start = start_frame.expand(frames.shape[0], 1, -1).to(frames.dtype)
         return torch.cat([start, frames[:, :-1]], dim=1)
 
-    def targets(self, frames: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """Step t's target: frames t .. t+N-1 stacked (past the clip's end, its last frame) + counter of t."""
-        steps = torch.arange(frames.shape[1], device=frames.device)
-        ahead = steps[:, None] + torch.arange(self.future_frames, device=frames.device)  # (T, N)
+    def future(self, values: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """(B, T, C) per-frame values -> (B, T, N * C): step t holds frames t .. t+N-1 (past the clip's end,
+        its last frame)."""
+        steps = torch.arange(values.shape[1], device=values.device)
+        ahead = steps[:, None] + torch.arange(self.future_frames, device=values.device)  # (T, N)
         last = (lengths - 1).clamp(min=0)[:, None, None]
-        index = torch.minimum(ahead[None], last)  # (B, T, N)
-        coords = frames[..., :NUM_COORDS]
-        future = coords.gather(1, index.flatten(1)[..., None].expand(-1, -1, NUM_COORDS))  # (B, T*N, NUM_COORDS)
-        return torch.cat([future.reshape(*frames.shape[:2], -1), frames[..., COUNTER:]], dim=-1)
+        index = torch.minimum(ahead[None], last).flatten(1)  # (B, T * N)
+        gathered = values.gather(1, index[..., None].expand(-1, -1, values.shape[-1]))  # (B, T * N, C)
+        return gathered.reshape(*values.shape[:2], -1)
+
+    def targets(self, frames: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Step t's target: the coordinates of frames t .. t+N-1 stacked, then the counter of frame t."""
+        return torch.cat([self.future(frames[..., :-1], lengths), frames[..., -1:]], dim=-1)
+
+    def target_weights(self, confidence: torch.Tensor, lengths: torch.Tensor, dims: int) -> torch.Tensor:
+        """Weights of the target coordinates (B, T, N * points * dims): each point's confidence, per coordinate."""
+        return self.future(confidence.repeat_interleave(dims, dim=-1), lengths)
 
 
 class InputNoise(nn.Module):
     """GN: tracks the per-coordinate std of the prediction error over an epoch; noises decoder inputs
     with the previous epoch's std x rate x N(0, 1). The counter is never noised."""
 
-    def __init__(self, rate: float):
+    def __init__(self, rate: float, num_coords: int):
         super().__init__()
-        self.rate = rate
-        self.register_buffer("std", torch.zeros(NUM_COORDS))  # previous epoch's error std
-        self.register_buffer("error_sum", torch.zeros(NUM_COORDS, dtype=torch.float64))
-        self.register_buffer("error_squares", torch.zeros(NUM_COORDS, dtype=torch.float64))
+        self.rate, self.num_coords = rate, num_coords
+        self.register_buffer("std", torch.zeros(num_coords))  # previous epoch's error std
+        self.register_buffer("error_sum", torch.zeros(num_coords, dtype=torch.float64))
+        self.register_buffer("error_squares", torch.zeros(num_coords, dtype=torch.float64))
         self.register_buffer("count", torch.zeros((), dtype=torch.float64))
 
     @torch.no_grad()
     def track(self, predicted: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> None:
-        """Add the errors of predicted vs target coordinates (B, T, >= NUM_COORDS) on real frames."""
-        error = (predicted[..., :NUM_COORDS] - target[..., :NUM_COORDS])[mask].double()
+        """Add the errors of predicted vs target coordinates (B, T, >= num_coords) on real frames."""
+        coords = self.num_coords
+        error = (predicted[..., :coords] - target[..., :coords])[mask].double()
         self.error_sum += error.sum(0)
         self.error_squares += error.square().sum(0)
         self.count += error.shape[0]
@@ -88,5 +95,5 @@ class InputNoise(nn.Module):
             buffer.zero_()
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        noise = torch.randn_like(inputs[..., :NUM_COORDS]) * self.std * self.rate
-        return torch.cat([inputs[..., :NUM_COORDS] + noise, inputs[..., COUNTER:]], dim=-1)
+        noise = torch.randn_like(inputs[..., :-1]) * self.std * self.rate
+        return torch.cat([inputs[..., :-1] + noise, inputs[..., -1:]], dim=-1)

@@ -2,7 +2,8 @@
 
 Each sample is routed to its language's group. A trained checkpoint can gain groups for new languages
 (``model.init_from=<ckpt> +model.add_languages=[gsl]``), optionally freezing the old groups
-(``model.freeze_existing=true``); the old groups' weights, and so their outputs, stay as loaded.
+(``model.freeze_existing=true``); the old groups' weights, and so their outputs, stay as loaded. Such a run takes
+the checkpoint's ``init_settings`` (size, the weight-shaping augmentation settings, layout) and its tokenizers.
 """
 
 from __future__ import annotations
@@ -13,22 +14,23 @@ from collections.abc import Iterator, Sequence
 import torch
 from torch import nn
 
+from signllm.cli import ConfigError, load_checkpoint
 from signllm.data.datamodule import DataInfo
 from signllm.models.augmentation import Augmentation
 from signllm.models.components.pose_decoder import ProgressiveDecoder
-from signllm.models.components.text_encoder import TextEncoder
 from signllm.models.production import ProductionModule
 from signllm.models.size import Size
-from signllm.skeleton import FRAME_SIZE
 
 
 class LanguageGroup(nn.Module):
-    """One sign language's encoder-decoder: text ids -> memory -> progressive pose decoder."""
+    """One sign language's encoder-decoder: text ids -> ``encoder`` (TextEncoder's interface, e.g. from the
+    module's ``text_encoders()``) -> memory -> progressive pose decoder."""
 
-    def __init__(self, vocab_size: int, size: Size, augmentation: Augmentation):
+    def __init__(self, encoder: nn.Module, num_coords: int, size: Size, augmentation: Augmentation):
         super().__init__()
-        self.encoder = TextEncoder(vocab_size, **size.block(size.encoder_layers))
+        self.encoder = encoder
         self.decoder = ProgressiveDecoder(
+            num_coords,
             **size.block(size.decoder_layers),
             future_frames=augmentation.future_frames,
             just_counter=augmentation.just_counter,
@@ -53,16 +55,32 @@ class MLSFModule(ProductionModule):
         add_languages: Sequence[str] = (),
         init_from: str | None = None,
         freeze_existing: bool = False,
+        text_encoder=None,
     ):
-        super().__init__(info, size, augmentation, loss, optimizer, scheduler, max_frames)
-        checkpoint = torch.load(init_from, map_location="cpu", weights_only=True) if init_from else None
+        super().__init__(info, size, augmentation, loss, optimizer, scheduler, max_frames, text_encoder)
+        checkpoint = load_checkpoint(init_from, "model.init_from") if init_from else None
         self.info = self._with_groups(self.info, checkpoint, list(add_languages or []), init_from)
-        vocab_size = len(self.info.tokenizers.text)
+        new_encoder = self.text_encoders()  # a pretrained LM may be shared by the groups (text_encoder.share)
         self.groups = nn.ModuleDict(
-            {code: LanguageGroup(vocab_size, self.size, self.augmentation) for code in self.info.languages}
+            {
+                code: LanguageGroup(new_encoder(), self.skeleton.num_coords, self.size, self.augmentation)
+                for code in self.info.languages
+            }
         )
         if checkpoint is not None:
             self._load_groups(checkpoint, init_from, freeze_existing)
+
+    @staticmethod
+    def init_settings(checkpoint: dict) -> dict:
+        """Settings (config key -> value) of a run growing ``checkpoint`` that must be the checkpoint's: the size
+        and the augmentation settings that shape the groups' weights, and the layout."""
+        augmentation = Augmentation.from_config(checkpoint["hyper_parameters"].get("augmentation"))
+        return {
+            "size": checkpoint["hyper_parameters"]["size"],
+            "augmentation.future_frames": augmentation.future_frames,
+            "augmentation.just_counter": augmentation.just_counter,
+            "skeleton": checkpoint["data_info"]["skeleton"],
+        }
 
     @staticmethod
     def _with_groups(info, checkpoint, added: list[str], init_from):
@@ -71,24 +89,29 @@ class MLSFModule(ProductionModule):
         The data's languages come first, so the data's ``lang`` indices stay valid."""
         if checkpoint is None:
             if added:
-                raise ValueError("model.add_languages needs model.init_from, the checkpoint to add them to")
+                raise ConfigError("model.add_languages needs model.init_from, the checkpoint to add them to")
             return info
         old = DataInfo.from_dict(checkpoint["data_info"])
+        if old.skeleton != info.skeleton:
+            raise ConfigError(
+                f"model.init_from={init_from} was trained on skeleton={old.skeleton.name}; "
+                f"this run reads skeleton={info.skeleton.name}: set skeleton={old.skeleton.name}"
+            )
         if clash := [code for code in added if code in old.languages]:
-            raise ValueError(f"model.add_languages: {clash} already have a group in model.init_from={init_from}")
+            raise ConfigError(f"model.add_languages: {clash} already have a group in model.init_from={init_from}")
         if missing := [code for code in info.languages if code not in old.languages + added]:
-            raise ValueError(
+            raise ConfigError(
                 f"language(s) {missing} of the data have no group in model.init_from={init_from}; "
                 f"add them with +model.add_languages={missing}"
             )
         if not info.tokenizers.extends(old.tokenizers):
-            raise ValueError(
+            raise ConfigError(
                 f"the data's tokenizers do not keep the token ids of model.init_from={init_from}, which its "
                 "groups were trained on: leave data.tokenizers unset (it defaults to model.init_from)"
             )
         languages = list(info.languages) + [c for c in old.languages + added if c not in info.languages]
         return dataclasses.replace(
-            info, languages=languages, fps={**old.fps, **info.fps}, scale={**old.scale, **info.scale}
+            info, languages=languages, fps={**old.fps, **info.fps}, storage={**old.storage, **info.storage}
         )
 
     def _load_groups(self, checkpoint: dict, init_from: str, freeze: bool) -> None:
@@ -101,7 +124,7 @@ class MLSFModule(ProductionModule):
         try:
             self.load_state_dict(state, strict=False)
         except RuntimeError as error:
-            raise ValueError(
+            raise ConfigError(
                 f"model.init_from={init_from}: its groups do not fit this model; model.size and the "
                 f"augmentation's future_frames / just_counter must match the checkpoint's ({error})"
             ) from error
@@ -138,7 +161,7 @@ class MLSFModule(ProductionModule):
             )
             parts.append((rows, *generated))
         longest = max(part.shape[1] for _, part, _ in parts)
-        frames = self.start_frame.new_zeros(text_ids.shape[0], longest, FRAME_SIZE)
+        frames = self.start_frame.new_zeros(text_ids.shape[0], longest, self.skeleton.frame_size)
         lengths = text_ids.new_zeros(text_ids.shape[0])
         for rows, part, part_lengths in parts:
             frames[rows, : part.shape[1]] = part

@@ -6,7 +6,10 @@
   combines the samples (the RL loss with importance weights of the PLC's sampling probabilities);
 - honest generation: from the start frame (the training mean pose, counter 0) until the predicted
   counter reaches 1 or ``max_frames``; ground-truth frames and lengths are never read;
-- checkpoints carry their DataInfo (tokenizers included), so ``load(path)`` rebuilds the module alone.
+- checkpoints carry their DataInfo (tokenizers included), so ``load(path)`` rebuilds the module alone;
+- the text side is what the ``text_encoder`` config selects (``signllm.text_encoders``): subclasses get new
+  text encoders from ``text_encoders()``; a pretrained model's folder is needed again at load time
+  (``load(path, text_encoder_path=...)`` where it moved), its frozen weights are not in the checkpoint.
 Subclasses provide ``teacher_forward`` and ``generate``.
 """
 
@@ -25,7 +28,7 @@ from signllm.losses import MSELoss
 from signllm.metrics.dtw import DTWMetric
 from signllm.models.augmentation import Augmentation, InputNoise
 from signllm.models.size import Size
-from signllm.skeleton import COUNTER, FRAME_SIZE
+from signllm.text_encoders import kinds as text_encoders  # a module: it imports signllm.models (circular)
 
 
 def plain(value):
@@ -45,8 +48,10 @@ class ProductionModule(LightningModule):
         optimizer=None,
         scheduler=None,
         max_frames: int | None = None,
+        text_encoder=None,
     ):
-        """``max_frames``: generation cap, by default twice the longest training clip."""
+        """``max_frames``: generation cap, by default twice the longest training clip; ``text_encoder``:
+        a ``conf/text_encoder`` config (None: scratch)."""
         super().__init__()
         # plain data only, so Lightning's weights-only checkpoint loading accepts them; the DataInfo goes
         # to checkpoint["data_info"], the loss and optimizer are training-time objects built from the config
@@ -54,22 +59,32 @@ class ProductionModule(LightningModule):
         self.hparams.update({key: plain(value) for key, value in self.hparams.items()})
         if isinstance(info, DictConfig):  # hydra's instantiate turns the DataInfo dataclass into a DictConfig
             info = OmegaConf.to_object(info)
-        self.info = info
+        self.info, self.skeleton = info, info.skeleton
         self.size = Size.from_config(size)
         self.augmentation = Augmentation.from_config(augmentation)
         self.loss = loss if loss is not None else MSELoss()
         self.optimizer = optimizer if optimizer is not None else partial(torch.optim.Adam, lr=1e-3)
         self.scheduler = scheduler
         self.max_frames = max_frames or 2 * int(info.max_length)
-        self.noise = InputNoise(self.augmentation.noise_rate) if self.augmentation.noise_rate else None
+        rate = self.augmentation.noise_rate
+        self.noise = InputNoise(rate, self.skeleton.num_coords) if rate else None
         plc = self.augmentation.plc
         self.plc = PriorityLearningChannel(**plc) if plc is not None else None
         start = torch.as_tensor(info.mean_pose, dtype=torch.float32).clone()
-        if start.shape != (FRAME_SIZE,):
-            raise ValueError(f"info.mean_pose must have shape ({FRAME_SIZE},), got {tuple(start.shape)}")
-        start[COUNTER] = 0.0
+        if start.shape != (self.skeleton.frame_size,):
+            raise ValueError(
+                f"info.mean_pose must have shape ({self.skeleton.frame_size},) for skeleton={self.skeleton.name}, "
+                f"got {tuple(start.shape)}"
+            )
+        start[-1] = 0.0  # the counter
         self.register_buffer("start_frame", start)
-        self.test_dtw = DTWMetric()
+        self.test_dtw = DTWMetric(self.skeleton.dims)
+        self.text_model = text_encoders.text_model(text_encoder)
+        self.hparams["text_encoder"] = self.text_model.record  # with the model folder's identity
+
+    def text_encoders(self):
+        """A factory of text encoders (ids, mask -> memory of size.d_model) for ``self.info``'s text tokenizer."""
+        return self.text_model.encoders(self.info.tokenizers.text, self.size)
 
     @property
     def languages(self) -> list[str]:
@@ -84,12 +99,12 @@ class ProductionModule(LightningModule):
     # --- the two things a mode provides -------------------------------------------------------------
 
     def teacher_forward(self, batch: dict, inputs: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """Predictions (B, T, future_frames * NUM_COORDS + 1) for decoder inputs (B, T, FRAME_SIZE),
+        """Predictions (B, T, future_frames * num_coords + 1) for decoder inputs (B, T, frame_size),
         and any extra per-sample losses of the mode, by name."""
         raise NotImplementedError
 
     def generate(self, batch: dict, max_frames: int | None = None, use_cache: bool = True):
-        """Frames (B, T, FRAME_SIZE) and lengths (B,) from text_ids, text_mask (and lang) alone."""
+        """Frames (B, T, frame_size) and lengths (B,) from text_ids, text_mask (and lang) alone."""
         raise NotImplementedError
 
     # --- training ----------------------------------------------------------------------------------
@@ -105,7 +120,10 @@ class ProductionModule(LightningModule):
         targets = self.augmentation.targets(frames, batch["lengths"])
         if noising:
             self.noise.track(predictions, targets, mask)
-        return {"pose": self.loss(predictions, targets, mask), **extra}
+        weights = None
+        if self.skeleton.confidence:  # a point the detector missed is not a target
+            weights = self.augmentation.target_weights(batch["confidence"], batch["lengths"], self.skeleton.dims)
+        return {"pose": self.loss(predictions, targets, mask, weights), **extra}
 
     def reduce_loss(self, per_sample: torch.Tensor, batch: dict) -> torch.Tensor | None:
         """The training objective from per-sample losses (B,), by the loss's ``reduce`` (RL: importance
@@ -146,7 +164,7 @@ class ProductionModule(LightningModule):
         self.log_dict({f"test/{name}": value for name, value in scores.items()})
 
     def configure_callbacks(self):
-        return [self.plc] if self.plc is not None else []
+        return ([self.plc] if self.plc is not None else []) + self.text_model.callbacks()
 
     def on_train_epoch_end(self) -> None:
         if self.noise is not None:
@@ -166,8 +184,9 @@ class ProductionModule(LightningModule):
         checkpoint["module_class"] = f"{type(self).__module__}.{type(self).__qualname__}"
 
     @classmethod
-    def load(cls, path, map_location="cpu") -> ProductionModule:
-        """Rebuild a module from a checkpoint alone (hyperparameters + DataInfo + weights), in eval mode.
+    def load(cls, path, map_location="cpu", text_encoder_path: str | None = None) -> ProductionModule:
+        """Rebuild a module from a checkpoint alone (hyperparameters + DataInfo + weights), in eval mode;
+        a pretrained text encoder's folder from where it was, or ``text_encoder_path``.
 
         ``ProductionModule.load`` returns whichever mode the checkpoint holds."""
         checkpoint = torch.load(path, map_location=map_location, weights_only=True)
@@ -178,7 +197,9 @@ class ProductionModule(LightningModule):
         if not issubclass(module_class, cls):
             raise ValueError(f"{path} holds a {name}, not a {cls.__name__}")
         hparams = {**checkpoint["hyper_parameters"], **module_class.load_overrides}
-        module = module_class(info=DataInfo.from_dict(checkpoint["data_info"]), **hparams)
+        hparams["text_encoder"] = text_encoders.relocated(hparams.get("text_encoder"), text_encoder_path)
+        info = DataInfo.from_dict(checkpoint["data_info"], text_encoder_path)
+        module = module_class(info=info, **hparams)
         module.load_state_dict(checkpoint["state_dict"])
         if isinstance(map_location, (str, torch.device)):
             module.to(map_location)

@@ -6,7 +6,9 @@
 
 Training feeds the ground-truth LangGloss to the LangGloss encoder (teacher forcing); generation feeds
 the head's own greedy LangGloss, so the sign language comes from the prompt through its markers and
-``batch["lang"]`` is never read.
+``batch["lang"]`` is never read. The prompt encoder is what ``text_encoder`` selects (ours, or a pretrained
+LM reading the text with its own tokenizer, the markers added as tokens); the LangGloss head and encoder
+stay ours, over the gloss vocabulary.
 """
 
 from __future__ import annotations
@@ -34,16 +36,18 @@ class Prompt2LangGlossModule(ProductionModule):
         max_frames: int | None = None,
         gloss_weight: float = 1.0,
         max_gloss_tokens: int | None = None,
+        text_encoder=None,
     ):
         """``gloss_weight`` scales the LangGloss cross-entropy added to the pose loss;
         ``max_gloss_tokens`` caps greedy LangGloss (default: twice the input length)."""
-        super().__init__(info, size, augmentation, loss, optimizer, scheduler, max_frames)
+        super().__init__(info, size, augmentation, loss, optimizer, scheduler, max_frames, text_encoder)
         self.gloss_weight, self.max_gloss_tokens = gloss_weight, max_gloss_tokens
         size, gloss_vocab = self.size, len(self.info.tokenizers.gloss)
-        self.prompt_encoder = TextEncoder(len(self.info.tokenizers.text), **size.block(size.encoder_layers))
+        self.prompt_encoder = self.text_encoders()()  # ours, or a pretrained LM (conf/text_encoder)
         self.gloss_head = TextDecoder(gloss_vocab, **size.block(size.gloss_layers))
         self.gloss_encoder = TextEncoder(gloss_vocab, **size.block(size.gloss_layers))
         self.pose_decoder = ProgressiveDecoder(
+            self.skeleton.num_coords,
             **size.block(size.decoder_layers),
             future_frames=self.augmentation.future_frames,
             just_counter=self.augmentation.just_counter,

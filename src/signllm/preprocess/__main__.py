@@ -7,8 +7,13 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
+from signllm.cli import entry_point
 from signllm.preprocess import pipeline
+from signllm.preprocess.inputs import InputReader
 from signllm.preprocess.manifest import build_manifest
+from signllm.preprocess.tree import Tree
+from signllm.skeleton import Skeleton
+from signllm.threads import CLIP_FRAMES, configure_threads
 
 CONFIG_DIR = str(Path(__file__).resolve().parents[3] / "conf")
 
@@ -18,26 +23,33 @@ def run(cfg: DictConfig):
     unknown = set(cfg.stages) - set(pipeline.STAGES)
     if unknown:
         raise ValueError(f"stages: unknown {sorted(unknown)}; expected some of {pipeline.STAGES}")
+    skeleton = Skeleton(cfg.skeleton)
+    if "lift" in cfg.stages and skeleton.dims == 3:
+        Tree.of(skeleton)  # a layout that cannot be lifted fails now, not after the import
+    configure_threads(cfg.threads, work=cfg.lift.batch_clips * CLIP_FRAMES * skeleton.num_points * 3)
     output_dir = Path(cfg.output_dir)
     sources = build_manifest(cfg.input_dir, OmegaConf.to_container(cfg.texts))
     pose2d, pose3d = pipeline.stores(output_dir, cfg.split)
     lift = OmegaConf.to_container(cfg.lift)
+    read = InputReader(skeleton, OmegaConf.to_container(cfg.inputs))
     report = None
     for stage in pipeline.STAGES:
         if stage not in cfg.stages:
             continue
         if stage in ("json2h5", "import"):
-            pipeline.ingest(sources, pose2d, cfg.shard, cfg.num_shards, cfg.chunk_clips, cfg.progress)
+            pipeline.ingest(sources, pose2d, read, cfg.shard, cfg.num_shards, cfg.chunk_clips, cfg.progress)
             pipeline.merge_if_complete(sources, pose2d, output_dir / f"{cfg.split}.h5")
         elif stage == "lift":
-            pipeline.lift(pose2d, pose3d, cfg.shard, cfg.num_shards, lift, cfg.progress)
+            pipeline.lift(pose2d, pose3d, skeleton, cfg.shard, cfg.num_shards, lift, cfg.progress)
         else:
-            report = pipeline.write(sources, pose2d, pose3d, output_dir, cfg.split, cfg)
+            storage = skeleton.storage_for(OmegaConf.to_container(cfg.storage))
+            report = pipeline.write(sources, pose2d, pose3d, output_dir, cfg.split, skeleton, storage, cfg)
             report.show()
     return report
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="preprocess")
+@entry_point
 def main(cfg: DictConfig) -> None:
     run(cfg)
 

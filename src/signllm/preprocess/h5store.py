@@ -77,6 +77,10 @@ class ClipStore:
         numbers = [int(path.stem[len(prefix) :]) for path in self.folder.glob(f"{prefix}*.h5")]
         _write(self.folder / f"{prefix}{max(numbers, default=-1) + 1:06d}.h5", clips, dropped)
 
+    def location(self, clip_id: str) -> Path:
+        """The part file holding a kept clip (as of the last ``index()`` or ``read()``)."""
+        return self._locations[clip_id]
+
     def read(self, ids: Iterable[str]) -> list[StoredClip]:
         """The kept clips named by ``ids``, in that order (locations from the last ``index()``)."""
         ids = list(ids)

@@ -1,13 +1,15 @@
-"""OpenPose JSON clip folders -> (T, NUM_JOINTS * 3) arrays of x, y, confidence per kept joint.
+"""OpenPose JSON clip folders -> (T, points * 3) arrays of x, y, confidence per point of a layout.
 
 A clip is a folder of ``<clip>_<frame number>_keypoints.json`` files ("version" 1.3), read in
-frame-number order; frame numbers missing between the first and the last file are counted. Joint j
-comes from ``skeleton.OPENPOSE_SOURCE[j]``. Only the first person of a frame is used (a frame with
-several people is counted); frames with no person, and frames whose kept joints are all zero, are
-dropped (counted). An absent or empty hand array means the hand was not detected: its points are kept
-as missing (0, 0, 0) and the frame is counted. Anything else that is not a well-formed frame (invalid
-JSON, a truncated file, an array of the wrong size, NaN) drops the whole clip with a message naming the
-file: a clip with a silently skipped frame would be wrong in time.
+frame-number order; frame numbers missing between the first and the last file are counted. The layout
+says where its points are (``Skeleton.openpose``: each component's points are the first points of a
+keypoint array; openpose50: BODY_25 points 0-7, then the two hands). Only the first person of a frame is
+used (a frame with several people is counted); frames with no person, and frames whose kept points are
+all zero, are dropped (counted). An absent or empty array of a component other than the body (a hand)
+means it was not detected: its points are kept as missing (0, 0, 0) and the frame is counted. Anything
+else that is not a well-formed frame (invalid JSON, a truncated file, an array of the wrong size, NaN)
+drops the whole clip with a message naming the file: a clip with a silently skipped frame would be wrong
+in time.
 """
 
 from __future__ import annotations
@@ -20,11 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from signllm.preprocess.report import ClipDropped
-from signllm.skeleton import OPENPOSE_SOURCE
+from signllm.skeleton import Skeleton, SkeletonError
 
 FRAME_FILE = re.compile(r"_(\d+)_keypoints\.json$")
-HAND_ARRAYS = ("hand_left_keypoints_2d", "hand_right_keypoints_2d")
-_ARRAY_SIZES = {name: 3 * (max(i for n, i in OPENPOSE_SOURCE if n == name) + 1) for name, _ in OPENPOSE_SOURCE}
+REQUIRED = "body"  # the one component whose array every person must have
 
 
 def frame_files(folder: Path) -> list[tuple[int, Path]]:
@@ -33,29 +34,37 @@ def frame_files(folder: Path) -> list[tuple[int, Path]]:
     return sorted((int(match.group(1)), path) for match, path in numbered if match)
 
 
-def parse_person(person: dict, path: Path, events: Counter) -> np.ndarray:
-    """One OpenPose person -> (NUM_JOINTS, 3) x, y, confidence."""
-    arrays, hand_missing = {}, False
-    for name, size in _ARRAY_SIZES.items():
+def arrays_of(skeleton: Skeleton) -> list[tuple[str, int, bool]]:
+    """(keypoint array, points taken from its start, whether every person must have it) per component of the
+    layout, in point order; only the body's array is required."""
+    if missing := [c.name for c in skeleton.components if c.name not in skeleton.openpose]:
+        raise SkeletonError(f"skeleton={skeleton.name}: no OpenPose keypoint array for {missing} (its openpose key)")
+    return [(skeleton.openpose[c.name], len(c.points), c.name == REQUIRED) for c in skeleton.components]
+
+
+def parse_person(person: dict, path: Path, events: Counter, arrays: list[tuple[str, int, bool]]) -> np.ndarray:
+    """One OpenPose person -> (points, 3) x, y, confidence, from ``arrays`` (see ``arrays_of``)."""
+    parts, part_missing = [], False
+    for name, count, required in arrays:
         values = person.get(name) or []
-        if not values and name in HAND_ARRAYS:
-            hand_missing, values = True, [0.0] * size
-        if not isinstance(values, list) or len(values) < size or len(values) % 3:
-            raise ClipDropped("unreadable_json", f"{path}: {name} is not a list of 3 x k >= {size} numbers")
+        if not values and not required:
+            part_missing, values = True, [0.0] * 3 * count
+        if not isinstance(values, list) or len(values) < 3 * count or len(values) % 3:
+            raise ClipDropped("unreadable_json", f"{path}: {name} is not a list of 3 x k >= {3 * count} numbers")
         try:
-            arrays[name] = np.asarray(values, dtype=np.float64).reshape(-1, 3)
+            parts.append(np.asarray(values, dtype=np.float64).reshape(-1, 3)[:count])
         except (TypeError, ValueError) as error:
             raise ClipDropped("unreadable_json", f"{path}: {name}: {error}") from None
-    events["missing_hand"] += hand_missing
-    joints = np.stack([arrays[name][index] for name, index in OPENPOSE_SOURCE])
+    events["missing_hand"] += part_missing
+    joints = np.concatenate(parts)
     if not np.isfinite(joints).all():
         raise ClipDropped("non_finite", f"{path}: NaN or infinite keypoint values")
     return joints
 
 
-def read_openpose_clip(folder: Path | str) -> tuple[np.ndarray, Counter]:
-    """A clip folder -> ((T, NUM_JOINTS * 3) float32 frames, frame events); ClipDropped if unusable."""
-    folder = Path(folder)
+def read_openpose_clip(folder: Path | str, skeleton: Skeleton) -> tuple[np.ndarray, Counter]:
+    """A clip folder -> ((T, points * 3) float32 frames of the layout, frame events); ClipDropped if unusable."""
+    folder, arrays = Path(folder), arrays_of(skeleton)
     try:
         files = frame_files(folder) if folder.is_dir() else []
     except OSError as error:
@@ -76,7 +85,7 @@ def read_openpose_clip(folder: Path | str) -> tuple[np.ndarray, Counter]:
             continue
         if len(people) > 1:
             events["several_people"] += 1
-        joints = parse_person(people[0], path, events)
+        joints = parse_person(people[0], path, events, arrays)
         if not joints.any():
             events["all_zero"] += 1
             continue

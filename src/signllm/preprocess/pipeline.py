@@ -1,15 +1,17 @@
 """The preprocessing stages, each runnable alone, resumable, and shardable (shard i of n: manifest i::n).
 
-Folder layout under ``output_dir``:
-  work/{split}/pose2d/part-*.h5   ingest results: (T, NUM_JOINTS * 3) x, y, confidence per clip
-  work/{split}/pose3d/part-*.h5   lifting results: (T, NUM_JOINTS, 3) joints per clip
+Everything is in the run's layout (``skeleton=``). Folder layout under ``output_dir``:
+  work/{split}/pose2d/part-*.h5   ingest results: (T, points * 3) x, y, confidence per clip
+  work/{split}/pose3d/part-*.h5   lifting results: (T, points, dims + 1) coordinates and confidence per clip
   {split}.h5                      all 2D clips of the split in one file (written once ingest is complete)
   {split}.skels/.text/.files(/.gloss), {split}.report.json   the split the DataModule reads, the report
 
-Stages: ``json2h5`` (alias ``import``) reads each manifest input by its kind, an OpenPose clip folder or
-a ``.pose`` file; ``lift`` lifts the ingested clips in padded batches; ``write`` checks that every clip
+Stages: ``json2h5`` (alias ``import``) reads each manifest input by its kind (``inputs``: an OpenPose or
+DWPose clip folder, a ``.pose`` file) into the layout's 2D form; ``lift`` lifts the ingested clips to 3D
+in padded batches (a 2D layout keeps its 2D frames: nothing to lift); ``write`` checks that every clip
 of the manifest is finished, writes the split and the report. A clip already finished by a stage (kept
-or dropped) is skipped when the stage runs again.
+or dropped) is skipped when the stage runs again; each stored clip names its layout, and a stage refuses
+clips of another layout (an ``output_dir`` begun with another ``skeleton=``).
 """
 
 from __future__ import annotations
@@ -17,21 +19,20 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import torch
 from rich.progress import track
 
+from signllm.cli import ConfigError
 from signllm.preprocess.h5store import ClipStore, StoredClip
+from signllm.preprocess.inputs import InputReader
 from signllm.preprocess.lift import LiftConfig, lift_clips, valid_frames
 from signllm.preprocess.manifest import ClipSource, shard_of
-from signllm.preprocess.openpose import read_openpose_clip
-from signllm.preprocess.pose_import import read_pose_clip
 from signllm.preprocess.report import ClipDropped, Report
 from signllm.preprocess.write import write_lifted_split
-from signllm.skeleton import NUM_JOINTS
+from signllm.skeleton import Skeleton, Storage
 
 log = logging.getLogger(__name__)
 STAGES = ("json2h5", "import", "lift", "write")
@@ -54,16 +55,10 @@ def _log_summary(stage: str, shard: int, skipped: int, kept: int, dropped: Count
     log.info(f"{stage} shard {shard}: {skipped} already finished, {kept} kept, dropped: {reasons}")
 
 
-def read_input(source: ClipSource) -> tuple[np.ndarray, Counter]:
-    """A manifest entry's 2D frames and frame events; ClipDropped if it has no input, text or usable frames."""
-    if source.path is None:
-        raise ClipDropped("missing_input", f"{source.id}: named in the text list, but no input has this id")
-    if source.text is None:
-        raise ClipDropped("no_text", f"{source.path}: no (or an empty) text for clip {source.id!r}")
-    return read_pose_clip(source.path) if source.path.suffix == ".pose" else read_openpose_clip(source.path)
-
-
-def ingest(sources: list[ClipSource], store: ClipStore, shard: int, num_shards: int, chunk_clips: int, progress=True):
+def ingest(
+    sources: list[ClipSource], store: ClipStore, read: InputReader, shard: int, num_shards: int, chunk_clips: int,
+    progress=True,
+):
     """Stage json2h5 / import: read this shard's inputs into the 2D store, a part per ``chunk_clips`` clips."""
     finished = store.finished()
     mine = shard_of(sources, shard, num_shards)
@@ -73,23 +68,36 @@ def ingest(sources: list[ClipSource], store: ClipStore, shard: int, num_shards: 
         kept, dropped = [], {}
         for source in chunk:
             try:
-                frames, events = read_input(source)
+                frames, events = read(source)
             except ClipDropped as drop:
                 dropped[source.id] = (drop.reason, str(drop))
                 reasons[drop.reason] += 1
                 continue
             attrs = dict(events, text=source.text, gloss=source.gloss, order=source.order, frames=len(frames))
-            kept.append(StoredClip(source.id, frames, attrs))
+            kept.append(StoredClip(source.id, frames, dict(attrs, skeleton=read.skeleton.name)))
         store.write_part(shard, kept, dropped)
     _log_summary("json2h5", shard, len(mine) - len(todo), len(todo) - sum(reasons.values()), reasons)
 
 
-def _lift_batch(clips: list[StoredClip], config: LiftConfig, min_valid_frames: int, device: str):
-    """(kept 3D clips, dropped) of one batch of 2D clips."""
+def _checked(store: ClipStore, ids: list[str], skeleton: Skeleton, values: int) -> list[StoredClip]:
+    """The stored clips, each of ``skeleton`` with ``values`` per frame; a ConfigError names the part file."""
+    clips = store.read(ids)
+    for clip in clips:
+        found, layout = int(np.prod(clip.array.shape[1:])), clip.attrs.get("skeleton", "?")
+        if layout != skeleton.name or found != values:
+            raise ConfigError(
+                f"{store.location(clip.id)}: clip {clip.id!r} holds {found} values per frame of skeleton={layout}, "
+                f"but skeleton={skeleton.name} needs {values}: run with skeleton={layout} or another output_dir"
+            )
+    return clips
+
+
+def _lift_batch(clips: list[StoredClip], skeleton: Skeleton, config: LiftConfig, min_valid_frames: int, device: str):
+    """(kept clips of (T, points, dims + 1) coordinates and confidence, dropped) of one batch of 2D clips."""
     kept, dropped, ready = [], {}, []
     for clip in clips:
-        poses = clip.array.reshape(len(clip.array), NUM_JOINTS, 3)
-        valid = int(valid_frames(poses, config.confidence_threshold).sum())
+        poses = clip.array.reshape(len(clip.array), skeleton.num_points, 3)
+        valid = int(valid_frames(poses, skeleton, config.confidence_threshold).sum())
         if valid < min_valid_frames:
             message = (
                 f"{clip.id}: {valid} of {len(poses)} frames reach mean body confidence {config.confidence_threshold}"
@@ -97,13 +105,21 @@ def _lift_batch(clips: list[StoredClip], config: LiftConfig, min_valid_frames: i
             dropped[clip.id] = ("too_few_valid_frames", message)
         else:
             ready.append((clip, poses))
-    results = lift_clips([poses for _, poses in ready], config, device) if ready else []
-    for (clip, _), lifted in zip(ready, results):
+    if skeleton.dims == 2:  # nothing to lift: the 2D frames and confidences as read
+        kept += [StoredClip(clip.id, poses, clip.attrs) for clip, poses in ready]
+        return kept, dropped
+    results = lift_clips([poses for _, poses in ready], skeleton, config, device) if ready else []
+    for (clip, poses), lifted in zip(ready, results):
         if not np.isfinite(lifted.joints).all():
             dropped[clip.id] = ("non_finite", f"{clip.id}: lifting produced NaN or infinite joints")
             continue
-        errors = {"reprojection_initial": lifted.reprojection_initial, "reprojection_final": lifted.reprojection_final}
-        kept.append(StoredClip(clip.id, lifted.joints, dict(clip.attrs, pruned=lifted.pruned, **errors)))
+        measures = {
+            f"{measure}_{stage}": getattr(lifted, f"{measure}_{stage}")
+            for measure in ("objective", "reprojection")
+            for stage in ("initial", "final")
+        }
+        points = np.concatenate([lifted.joints, poses[..., 2:]], -1)
+        kept.append(StoredClip(clip.id, points, dict(clip.attrs, pruned=lifted.pruned, **measures)))
     return kept, dropped
 
 
@@ -112,24 +128,16 @@ def lift_config(settings: dict) -> LiftConfig:
     return LiftConfig(**{name: settings[name] for name in LiftConfig.__dataclass_fields__ if name in settings})
 
 
-@contextmanager
-def torch_threads(count: int | None) -> Iterator[None]:
-    """Run the block with ``count`` torch CPU threads (None: leave as is), then restore the previous count."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(count or previous)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
 def resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     return device
 
 
-def lift(source: ClipStore, target: ClipStore, shard: int, num_shards: int, settings: dict, progress=True) -> None:
+def lift(
+    source: ClipStore, target: ClipStore, skeleton: Skeleton, shard: int, num_shards: int, settings: dict,
+    progress=True,
+) -> None:
     """Stage lift: this shard's ingested clips (manifest order i::n) -> 3D store, one part per batch.
 
     ``settings`` is the ``lift`` config section. Clips are batched by length so that padding stays small.
@@ -142,22 +150,27 @@ def lift(source: ClipStore, target: ClipStore, shard: int, num_shards: int, sett
         (clip_id for clip_id in mine if clip_id not in finished), key=lambda clip_id: kept2d[clip_id]["frames"]
     )
     reasons, kept_count = Counter(), 0
-    with torch_threads(settings.get("threads")):
-        for batch in track(list(_batches(todo, settings["batch_clips"])), f"lift ({device})", disable=not progress):
-            kept, dropped = _lift_batch(source.read(batch), config, settings["min_valid_frames"], device)
-            target.write_part(shard, kept, dropped)
-            reasons.update(reason for reason, _ in dropped.values())
-            kept_count += len(kept)
+    for batch in track(list(_batches(todo, settings["batch_clips"])), f"lift ({device})", disable=not progress):
+        clips = _checked(source, batch, skeleton, skeleton.num_points * 3)
+        kept, dropped = _lift_batch(clips, skeleton, config, settings["min_valid_frames"], device)
+        target.write_part(shard, kept, dropped)
+        reasons.update(reason for reason, _ in dropped.values())
+        kept_count += len(kept)
     _log_summary("lift", shard, len(mine) - len(todo), kept_count, reasons)
 
 
 def write(
-    sources: list[ClipSource], source: ClipStore, lifted: ClipStore, output_dir: Path | str, split: str, cfg
+    sources: list[ClipSource],
+    source: ClipStore,
+    lifted: ClipStore,
+    output_dir: Path | str,
+    split: str,
+    skeleton: Skeleton,
+    storage: Storage,
+    cfg,
 ) -> Report:
-    """Stage write: every manifest clip must be finished; write the split and its report (JSON).
-
-    ``cfg`` gives the writing rules: ``scale``, ``missing_value``, ``counter``, ``coord_decimals``.
-    """
+    """Stage write: every manifest clip must be finished; write the split in ``skeleton`` as ``storage`` says
+    (scale, counter) and its report (JSON). ``cfg`` gives ``missing_value`` and ``coord_decimals``."""
     _, dropped2d = source.index()
     kept3d, dropped3d = lifted.index()
     dropped = {**dropped2d, **dropped3d}
@@ -168,13 +181,14 @@ def write(
             f"(first: {unfinished[:3]}); run json2h5 and lift for every shard first"
         )
     order = [s.id for s in sources if s.id in kept3d]
+    values = skeleton.num_points * (skeleton.dims + 1)
 
     def clips() -> Iterable:  # a chunk of clips in memory at a time
         for chunk in _batches(order, WRITE_CHUNK_CLIPS):
-            for clip in lifted.read(chunk):
+            for clip in _checked(lifted, chunk, skeleton, values):
                 yield clip.id, clip.attrs["text"], clip.attrs.get("gloss"), clip.array
 
-    write_lifted_split(output_dir, split, clips(), cfg.scale, cfg.missing_value, cfg.counter, cfg.coord_decimals)
+    write_lifted_split(output_dir, split, clips(), skeleton, storage, cfg.missing_value, cfg.coord_decimals)
     report = Report.build(split, [s.id for s in sources], {clip_id: kept3d[clip_id] for clip_id in order}, dropped)
     report.save(Path(output_dir) / f"{split}.report.json")
     return report

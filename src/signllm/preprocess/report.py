@@ -19,6 +19,7 @@ from signllm.utils import atomic_output
 DROP_REASONS = {
     "unreadable_json": "a frame file is not valid OpenPose JSON (malformed, truncated, wrong array sizes)",
     "unreadable_pose": "the .pose file cannot be read or has no usable layout",
+    "unreadable_dwpose": "a DWPose frame file cannot be read or does not fit inputs.dwpose.layout",
     "no_frames": "the clip folder holds no frame files",
     "no_person": "no frame of the clip shows a person",
     "too_few_valid_frames": "fewer valid frames than lift.min_valid_frames after confidence pruning",
@@ -31,7 +32,10 @@ FRAME_EVENTS = {
     "missing_files": "frame numbers with no file between a clip's first and last frame",
     "no_person": "frames without a person (dropped)",
     "all_zero": "frames whose kept joints are all zero (dropped)",
-    "several_people": "frames with several people (first person kept)",
+    "several_people": "frames with several people (OpenPose, .pose: the first kept; DWPose: the signer kept)",
+    "people_dropped": "people not kept in frames with several (DWPose)",
+    "hands_reassigned": "frames whose hands DWPose's multi-person bug had swapped between people (put back)",
+    "no_body_seen": "frames kept with no body point seen (DWPose guessed on the whole image)",
     "missing_hand": "frames with a hand array absent or empty (hand kept as missing points)",
     "pruned": "frames below the body-confidence threshold (refilled by interpolation)",
 }
@@ -50,7 +54,8 @@ class ClipDropped(Exception):
 @dataclass
 class Report:
     """Counts of one split: clips in, clips out, drops by reason (with clip ids and messages), and over the
-    clips kept, frame events and the mean weighted 2D reprojection error of the initial and final skeletons."""
+    clips kept, the frame events their readers count and the mean lifting objective and weighted 2D
+    reprojection error of the initial and final skeletons."""
 
     split: str
     clips_in: int = 0
@@ -58,6 +63,7 @@ class Report:
     dropped: dict[str, dict[str, str]] = field(default_factory=dict)  # reason -> {clip id: message}
     frames: Counter = field(default_factory=Counter)
     reprojection: dict[str, float] = field(default_factory=dict)  # mean weighted 2D error, initial / final
+    objective: dict[str, float] = field(default_factory=dict)  # mean lifting objective, initial / final
 
     @classmethod
     def build(
@@ -68,13 +74,13 @@ class Report:
         for clip_id, (reason, message) in sorted(dropped.items()):
             report.dropped.setdefault(reason, {})[clip_id] = message
         for event in FRAME_EVENTS:
-            report.frames[event] = sum(int(attrs.get(event, 0)) for attrs in kept.values())
-        for stage in ("initial", "final"):
-            errors = [
-                float(attrs[f"reprojection_{stage}"]) for attrs in kept.values() if f"reprojection_{stage}" in attrs
-            ]
-            if errors:
-                report.reprojection[stage] = sum(errors) / len(errors)
+            if any(event in attrs for attrs in kept.values()):
+                report.frames[event] = sum(int(attrs.get(event, 0)) for attrs in kept.values())
+        for measure, means in (("reprojection", report.reprojection), ("objective", report.objective)):
+            for stage in ("initial", "final"):
+                values = [float(attrs[f"{measure}_{stage}"]) for attrs in kept.values() if f"{measure}_{stage}" in attrs]
+                if values:
+                    means[stage] = sum(values) / len(values)
         return report
 
     def to_dict(self) -> dict:
@@ -86,6 +92,7 @@ class Report:
             "dropped_clips": self.dropped,
             "frames": dict(self.frames),
             "reprojection_error": self.reprojection,
+            "objective": self.objective,
         }
 
     def save(self, path: Path | str) -> None:
@@ -107,4 +114,6 @@ class Report:
             table.add_row(str(count), FRAME_EVENTS[event])
         for stage, error in self.reprojection.items():
             table.add_row(f"{error:.4g}", f"mean weighted 2D reprojection error, {stage} skeleton")
+        for stage, value in self.objective.items():
+            table.add_row(f"{value:.4g}", f"mean lifting objective, {stage} skeleton")
         Console(stderr=True).print(table)

@@ -17,6 +17,7 @@ from signllm.data.skels import Clip, write_split
 from signllm.render.draw import render_clip, side_by_side
 from signllm.render.pose_file import write_pose
 from signllm.render.video import write_video
+from signllm.skeleton import Skeleton, Storage
 
 FORMATS = ("skels", "pose", "mp4", "gif")
 SPLIT = "generated"
@@ -35,35 +36,40 @@ def clip_ids(count: int) -> list[str]:
     return [f"{index:0{width}d}" for index in range(count)]
 
 
-def render(clip: Clip, size: int, reference_images: np.ndarray | None = None) -> np.ndarray:
+def render(clip: Clip, skeleton: Skeleton, size: int, reference_images: np.ndarray | None = None) -> np.ndarray:
     """The clip's images titled with its text; beside the reference clip's images when given."""
-    images = render_clip(clip.frames, size, title=clip.text)
+    images = render_clip(clip.frames, skeleton, size, title=clip.text, confidence=clip.confidence)
     return images if reference_images is None else side_by_side(images, reference_images)
 
 
 def write_outputs(
     output_dir: Path | str,
     clips: Sequence[Clip],
+    skeleton: Skeleton,
+    storage: Storage,
     fps: float,
-    scale: float,
     formats: Sequence[str] = ("skels", "pose"),
-    reference: np.ndarray | None = None,
+    reference: Clip | None = None,
     size: int = 256,
     progress: bool = False,
 ) -> list[Path]:
-    """Write ``clips`` (frames in stored units) in the chosen ``formats``; returns the paths written."""
+    """Write ``clips`` (frames in ``skeleton``'s layout, stored as ``storage`` says) in the chosen ``formats``;
+    returns the paths written."""
     check_formats(formats)
     output_dir = Path(output_dir)
     written = []
     if "skels" in formats:
-        write_split(output_dir, SPLIT, clips)
+        write_split(output_dir, SPLIT, clips, skeleton, storage)
         written += [output_dir / f"{SPLIT}.{part}" for part in ("skels", "text", "files")]
     videos = [suffix for suffix in ("mp4", "gif") if suffix in formats]
-    reference_images = None if reference is None or not videos else render_clip(reference, size, title="reference")
+    reference_images = None
+    if reference is not None and videos:
+        reference_images = render_clip(reference.frames, skeleton, size, title="reference", confidence=reference.confidence)
     for clip in track(clips, description="writing", disable=not progress or len(clips) < 2):
         if "pose" in formats:
-            written.append(write_pose(output_dir / f"{clip.id}.pose", clip.frames, fps, scale))
+            path = output_dir / f"{clip.id}.pose"
+            written.append(write_pose(path, clip.frames, skeleton, fps, storage.scale, clip.confidence))
         if videos:
-            images = render(clip, size, reference_images)
+            images = render(clip, skeleton, size, reference_images)
             written += [write_video(output_dir / f"{clip.id}.{suffix}", images, fps) for suffix in videos]
     return written

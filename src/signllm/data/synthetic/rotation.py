@@ -47,3 +47,11 @@ def mirror_rotation(quaternions: np.ndarray) -> np.ndarray:
     """The left/right mirror image (x negated in the world, the side axis flipped in the hand)."""
     w, x, y, z = np.moveaxis(quaternions, -1, 0)
     return np.stack([z, -y, -x, w], axis=-1)
+
+
+def axis_rotations(axis: np.ndarray, angles: np.ndarray) -> np.ndarray:
+    """(N,) angles about one unit ``axis`` -> (N, 3, 3) rotation matrices (Rodrigues' formula)."""
+    x, y, z = axis
+    cross = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
+    angles = np.asarray(angles, dtype=np.float64)[:, None, None]
+    return np.eye(3) + np.sin(angles) * cross + (1 - np.cos(angles)) * (cross @ cross)

@@ -1,4 +1,4 @@
-"""Lexical signs as hand-state trajectories, and a clip as signs joined by smooth transitions.
+"""Lexical signs as state trajectories (hands and mouthing), and a clip as signs joined by smooth transitions.
 
 A sign is drawn once per (language, gloss) from small inventories: a handshape (finger curls, spread),
 possibly closing or opening into a second one; a hand orientation; a location (wrist target near the
@@ -6,7 +6,9 @@ face, chest or in neutral space); a movement (hold, line, arc, circle, repeated 
 centimetres; and a use of the hands: one-handed (the other hand rests), symmetric (the left hand
 mirrors the right) or on a static base hand. Signs last 7-10 frames (25 fps); transitions ease with
 minimum jerk over 3-6 frames depending on how far the hands travel and turn; clips start and end at rest.
-Everything is fixed by the gloss sequence except the signer's body, so the motion is learnable from text.
+Each sign also carries its mouthing (nonmanual.py), drawn from its own generator so that the manual
+parameters are what they were before the face existed. Everything is fixed by the gloss sequence except
+the signer's body, so the motion is learnable from text.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import zlib
 
 import numpy as np
 
-from signllm.data.synthetic.kinematics import LEFT, RIGHT, ROTATION, STATE_SIZE, WRIST, blend, mirror, unit
+from signllm.data.synthetic.face import MOUTH, NEUTRAL, STATE_SIZE
+from signllm.data.synthetic.kinematics import LEFT, MANUAL, RIGHT, ROTATION, WRIST, blend, mirror, unit
+from signllm.data.synthetic.nonmanual import make_mouthing
 from signllm.data.synthetic.rotation import hand_rotation
 
 SIGN_FRAMES = (7, 10)
@@ -109,7 +113,7 @@ def _movement(rng: np.random.Generator, phase: np.ndarray) -> np.ndarray:
 
 
 def make_sign(rng: np.random.Generator) -> np.ndarray:
-    """One sign's (frames, STATE_SIZE) trajectory drawn from the inventories."""
+    """One sign's (frames, MANUAL) hand trajectory drawn from the inventories."""
     frames = int(rng.integers(SIGN_FRAMES[0], SIGN_FRAMES[1] + 1))
     phase = ease(np.linspace(0, 1, frames))
     names = list(HANDSHAPES)
@@ -125,7 +129,7 @@ def make_sign(rng: np.random.Generator) -> np.ndarray:
     location = np.array(list(LOCATIONS.values())[rng.integers(len(LOCATIONS))])
     path = _movement(rng, phase)
     use = USES[rng.choice(len(USES), p=USE_PROBABILITIES)]
-    states = np.empty((frames, STATE_SIZE))
+    states = np.empty((frames, MANUAL))
     if use == "one_handed":
         states[:, RIGHT] = hand_states(frames, location + path, shape, rotation)
         states[:, LEFT] = mirror(REST)
@@ -140,9 +144,19 @@ def make_sign(rng: np.random.Generator) -> np.ndarray:
     return states
 
 
-def sign_rng(language: str, gloss: str) -> np.random.Generator:
-    """The generator that draws a gloss's sign in a language: the same sign on every run and machine."""
-    return np.random.default_rng(zlib.crc32(f"{language}/{gloss}".encode()))
+def sign_rng(language: str, gloss: str, aspect: str = "") -> np.random.Generator:
+    """The generator that draws an aspect of a gloss's sign in a language (the hands: ``""``): the same
+    sign on every run and machine."""
+    return np.random.default_rng(zlib.crc32(f"{language}/{gloss}{aspect and '/' + aspect}".encode()))
+
+
+def lexical_sign(language: str, gloss: str) -> np.ndarray:
+    """A gloss's (frames, STATE_SIZE) sign: its hands, its mouthing, the rest of the face neutral."""
+    hands = make_sign(sign_rng(language, gloss))
+    states = np.empty((len(hands), STATE_SIZE))
+    states[:, :MANUAL], states[:, MANUAL:] = hands, NEUTRAL
+    states[:, MOUTH] = make_mouthing(sign_rng(language, gloss, "mouth"), len(hands))
+    return states
 
 
 def _transition(start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -156,10 +170,15 @@ def _transition(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     return blend(start, end, ease(np.arange(1, frames + 1) / (frames + 1)))
 
 
-def clip_states(signs: list[np.ndarray]) -> np.ndarray:
-    """(T, STATE_SIZE) states of a clip: rest, each sign after an eased transition, back to rest."""
-    rest = np.concatenate([REST, mirror(REST)])
-    pieces = [np.tile(rest, (REST_FRAMES, 1))]
+def clip_states(signs: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """(T, STATE_SIZE) states of a clip (rest, each sign after an eased transition, back to rest) and
+    each sign's frame range [start, stop)."""
+    rest = np.concatenate([REST, mirror(REST), NEUTRAL])
+    pieces, spans, frames = [np.tile(rest, (REST_FRAMES, 1))], [], REST_FRAMES
     for sign in signs + [np.tile(rest, (REST_FRAMES, 1))]:
-        pieces += [_transition(pieces[-1][-1], sign[0]), sign]
-    return np.concatenate(pieces)
+        transition = _transition(pieces[-1][-1], sign[0])
+        pieces += [transition, sign]
+        frames += len(transition)
+        spans.append((frames, frames + len(sign)))
+        frames += len(sign)
+    return np.concatenate(pieces), spans[:-1]

@@ -13,21 +13,20 @@ import torch.nn.functional as F
 from torch import nn
 
 from signllm.models.components.transformer import Encoder
-from signllm.skeleton import NUM_COORDS, split_frames
 
 
 class PoseEncoder(nn.Module):
     def __init__(self, mean_pose: torch.Tensor, d_model: int, heads: int, ff: int, layers: int, dropout: float, stride: int):
         super().__init__()
         self.stride = stride
-        self.register_buffer("mean_coords", split_frames(torch.as_tensor(mean_pose, dtype=torch.float32))[0].clone())
-        self.patch = nn.Linear(stride * NUM_COORDS, d_model)
+        self.register_buffer("mean_coords", torch.as_tensor(mean_pose, dtype=torch.float32)[:-1].clone())
+        self.patch = nn.Linear(stride * len(self.mean_coords), d_model)
         self.norm = nn.LayerNorm(d_model)
         self.encoder = Encoder(d_model, heads, ff, layers, dropout)
 
     def forward(self, frames: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """frames (B, T, FRAME_SIZE), mask (B, T) -> memory (B, ceil(T / stride), D) and its mask."""
-        coords = (split_frames(frames)[0] - self.mean_coords) * mask.unsqueeze(-1)
+        """frames (B, T, coordinates + counter), mask (B, T) -> memory (B, ceil(T / stride), D) and its mask."""
+        coords = (frames[..., :-1] - self.mean_coords) * mask.unsqueeze(-1)
         padding = -coords.shape[1] % self.stride
         coords = F.pad(coords, (0, 0, 0, padding))
         patches = coords.unflatten(1, (-1, self.stride)).flatten(2)
