@@ -7,12 +7,12 @@ The endpoints and limits are described in conf/serve.yaml and ``signllm.serve.ap
 settings (no checkpoint, a limit out of range, ...) prints one line and exits with status 2.
 """
 
-import sys
 from pathlib import Path
 
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
+from signllm.cli import entry_point
 from signllm.config import register
 
 register(Path(__file__).resolve().parent)
@@ -31,16 +31,11 @@ def build(cfg: DictConfig):
 
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="serve")
+@entry_point
 def main(cfg: DictConfig) -> None:
     import uvicorn
 
-    from signllm.api import GenerationError
-
-    try:
-        app = build(cfg)
-    except GenerationError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
+    app = build(cfg)
     print(f"serving {cfg.checkpoint} on http://{cfg.host}:{cfg.port} (Ctrl-C stops)")
     uvicorn.run(app, host=cfg.host, port=cfg.port)
 

@@ -199,15 +199,19 @@ class Generator:
                 chunk = texts[start : start + batch_size]
                 langs = [language or self.languages[0]] * len(chunk)  # None: Prompt2LangGloss never reads lang
                 batch = encode_inputs(self.info.tokenizers, chunk, langs, self.languages, prompt=prompt)
-                chosen = self._chosen_languages(batch) if self.chooses_language else [(language, None)] * len(chunk)
-                frames, lengths = self.module.generate(batch, max_frames=max_frames)
+                if self.chooses_language:  # the LangGloss tags say which language; generation reuses them
+                    langgloss = self.module.langgloss(batch)
+                    chosen = self._chosen_languages(*langgloss)
+                    frames, lengths = self.module.generate(batch, max_frames=max_frames, langgloss=langgloss)
+                else:
+                    chosen = [(language, None)] * len(chunk)
+                    frames, lengths = self.module.generate(batch, max_frames=max_frames)
                 for text, clip, length, (code, gloss) in zip(chunk, frames, lengths.tolist(), chosen):
                     clips.append(GeneratedClip(text, code, clip[:length].float().cpu().numpy(), gloss))
         return clips
 
-    def _chosen_languages(self, batch: dict) -> list[tuple[str | None, list[str]]]:
-        """(the language its LangGloss tags name most, the LangGloss words) per input of a batch."""
-        ids, mask = self.module.langgloss(batch)
+    def _chosen_languages(self, ids: torch.Tensor, mask: torch.Tensor) -> list[tuple[str | None, list[str]]]:
+        """(the language its LangGloss tags name most, the LangGloss words) per row of LangGloss ids."""
         return [self.info.tokenizers.decode_langgloss(row[keep].tolist()) for row, keep in zip(ids, mask)]
 
     def output_language(self, clips: Sequence[GeneratedClip], requested: str | None = None) -> str:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from signllm.api import Generator
 from signllm.serve.app import Limits, create_app
 
-from ..generate.conftest import checkpoint, generator  # noqa: F401  (shared fixtures)
+from ..generate.conftest import checkpoint, generator, p2lg_checkpoint  # noqa: F401  (shared fixtures)
 
 MAX_TEXT_LENGTH = 40
 NAMES = {"asl": "American Sign Language", "gsl": "German Sign Language"}
@@ -17,18 +17,18 @@ GOOD = {"text": "der wind weht stark", "language": "gsl"}  # the untrained gsl g
 
 
 class Stub(Generator):
-    """The real generator, except that ``generate`` records its arguments and waits for ``release``."""
+    """The real generator, except that ``generate_clips`` records its arguments and waits for ``release``."""
 
     def __init__(self, generator: Generator):
         super().__init__(generator.module)
         self.calls, self.started, self.release = [], threading.Event(), threading.Event()
 
-    def generate(self, text, language=None, **options):
+    def generate_clips(self, text, language=None, **options):
         self.calls.append((text, language, options))
         self.started.set()
         if not self.release.wait(timeout=60):  # a broken test fails instead of hanging
             raise RuntimeError("the test never released the stub")
-        return super().generate(text, language, **options)
+        return super().generate_clips(text, language, **options)
 
 
 @pytest.fixture(scope="session")

@@ -54,15 +54,25 @@ def test_prompt_mode_with_a_language(client, generator):
     np.testing.assert_allclose(answer["frames"], frames[:, :-1], atol=1e-5)  # all but the counter
 
 
-def test_prompt_mode_leaves_the_language_to_the_api(stub):
+def test_prompt_mode_answers_in_the_language_the_model_chose(p2lg_checkpoint):
     from fastapi.testclient import TestClient
 
+    import signllm
     from signllm.serve.app import create_app
 
-    stub.release.set()
-    with TestClient(create_app(stub)) as client:
-        response = client.post("/api/generate", json={"text": "how do you sign rain", "prompt": True})
-    assert stub.calls[-1][1] is None and stub.calls[-1][2]["prompt"] is True
+    from ..generate.conftest import PROMPTS
+
+    with TestClient(create_app(signllm.load(p2lg_checkpoint))) as client:
+        answers = {
+            code: client.post("/api/generate", json={"text": template.format(text="rain falls today"), "prompt": True})
+            for code, template in PROMPTS.items()
+        }
+    assert {code: answer.json()["language"] for code, answer in answers.items()} == {"asl": "asl", "gsl": "gsl"}
+    assert answers["asl"].json()["fps"] == 24.0 and answers["gsl"].json()["fps"] == 25.0
+
+
+def test_prompt_mode_needs_a_language_where_the_model_cannot_choose(client):
+    response = client.post("/api/generate", json={"text": "how do you sign rain", "prompt": True})
     # an MLSF checkpoint cannot tell the language from a prompt: the API's own one-line refusal
     assert response.status_code == 422 and "choose a language" in response.json()["detail"]
 

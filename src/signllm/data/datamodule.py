@@ -22,6 +22,7 @@ from lightning.pytorch import LightningDataModule
 from omegaconf import DictConfig, OmegaConf
 from torch.utils.data import DataLoader
 
+from signllm.cli import ConfigError
 from signllm.data.cache import PackedSplit, ensure_packed
 from signllm.data.dataset import SignDataset, collate
 from signllm.data.sampler import LengthBucketBatchSampler
@@ -101,11 +102,11 @@ class SignDataModule(LightningDataModule):
         if isinstance(languages, DictConfig):
             languages = OmegaConf.to_container(languages, resolve=True)
         if not languages:
-            raise ValueError("data.languages: select at least one language, e.g. language=asl")
+            raise ConfigError("data.languages: select at least one language, e.g. language=asl")
         if source not in SOURCES:
-            raise ValueError(f"data.source must be one of {SOURCES}, got {source!r}")
+            raise ConfigError(f"data.source must be one of {SOURCES}, got {source!r}")
         if source == "synthetic" and not synthetic_root:
-            raise ValueError("data.synthetic_root: required with source=synthetic")
+            raise ConfigError("data.synthetic_root: required with source=synthetic")
         self.specs = {code: dict(spec) for code, spec in languages.items()}
         self.skeleton = skeleton if isinstance(skeleton, Skeleton) else Skeleton(skeleton)
         self.source, self.synthetic_root = source, synthetic_root
@@ -139,7 +140,7 @@ class SignDataModule(LightningDataModule):
             return {code: Path(folders[code]) for code in self.languages}
         for code, spec in self.specs.items():
             if not spec.get("root"):
-                raise ValueError(f"language.{code}.root: required with data.source=prompt2sign")
+                raise ConfigError(f"language.{code}.root: required with data.source=prompt2sign")
         return {code: Path(spec["root"]) for code, spec in self.specs.items()}
 
     def _packed(self) -> dict[str, dict[str, Path]]:
@@ -208,7 +209,7 @@ class SignDataModule(LightningDataModule):
             )
         train = self._datasets["train"]
         if len(train) == 0:
-            raise ValueError(f"no training clips (data.max_frames={self.max_frames}, languages {self.languages})")
+            raise ConfigError(f"no training clips (data.max_frames={self.max_frames}, languages {self.languages})")
         splits = train.splits.values()
         mean_pose = sum(split.frame_sum for split in splits) / sum(int(split.lengths.sum()) for split in splits)
         mean_pose[-1] = 0.0  # the counter
@@ -243,7 +244,7 @@ class SignDataModule(LightningDataModule):
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
         world_size, rank = self._replicas()
         if self.batch_size % world_size:
-            raise ValueError(f"data.batch_size={self.batch_size} (global) is not divisible by world size {world_size}")
+            raise ConfigError(f"data.batch_size={self.batch_size} (global) is not divisible by world size {world_size}")
         dataset = self.dataset(split)
         per_rank = self.batch_size // world_size
         common = dict(num_replicas=world_size, rank=rank, seed=self.seed, on_epoch=dataset.set_epoch if shuffle else None)

@@ -17,6 +17,7 @@ import torch
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import Dataset
 
+from signllm.cli import ConfigError
 from signllm.data.cache import PackedSplit
 from signllm.data.tokenizer import Tokenizers
 from signllm.skeleton import Skeleton, counter_values
@@ -105,13 +106,13 @@ class SignDataset(Dataset):
         max_frames: int | None = None,
     ):
         if input not in INPUTS:
-            raise ValueError(f"data.input must be one of {INPUTS}, got {input!r}")
+            raise ConfigError(f"data.input must be one of {INPUTS}, got {input!r}")
         self.splits, self.skeleton, self.tokenizers, self.languages = dict(splits), skeleton, tokenizers, list(languages)
         self.prompts = {code: list(prompts.get(code) or []) for code in self.splits}
         if input != "text":
             for code, templates in self.prompts.items():
                 if not templates or any("{text}" not in template for template in templates):
-                    raise ValueError(f"language.{code}.prompts: need templates with a {{text}} slot for input={input}")
+                    raise ConfigError(f"language.{code}.prompts: need templates with a {{text}} slot for input={input}")
         self.input, self.prompt_rate, self.seed = input, prompt_rate, seed
         self._epoch = torch.zeros((), dtype=torch.long).share_memory_()  # seen by running workers too
         self.items = [  # (language, clip index) of every sample

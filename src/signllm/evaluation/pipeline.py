@@ -23,6 +23,7 @@ from omegaconf import DictConfig
 from rich.console import Console
 from rich.progress import Progress
 
+from signllm.cli import ConfigError
 from signllm.data.dataset import collate
 from signllm.evaluation import submission, tables
 from signllm.evaluation.baselines import build_baselines
@@ -83,7 +84,7 @@ def _systems(cfg: DictConfig, datamodule, device: torch.device) -> tuple[dict, l
     checkpoints of the SLRTP layout (name -> module) that get a submission file."""
     systems, challenge = {CEILING: (ground_truth, lambda dataset: dataset)}, {}
     for name, path in checkpoint_names(cfg.checkpoints).items():
-        module = ProductionModule.load(path, map_location=device)
+        module = ProductionModule.load(path, map_location=device, text_encoder_path=cfg.text_encoder.path)
         systems[name] = (honest(module, cfg.max_frames), lambda dataset, info=module.info: model_view(dataset, info))
         if module.info.skeleton.name == submission.LAYOUT:
             challenge[name] = module
@@ -118,11 +119,13 @@ def evaluate(cfg: DictConfig) -> dict:
     _barrier()
     datamodule.setup()
     if len(datamodule.languages) != 1:
-        raise ValueError(f"evaluate one sign language at a time (language=asl), got {datamodule.languages}")
+        raise ConfigError(f"evaluate one sign language at a time (language=asl), got {datamodule.languages}")
     language = datamodule.languages[0]
-    evaluator = BackTranslatorModule.load(cfg.evaluator, map_location=device)
+    evaluator = BackTranslatorModule.load(
+        cfg.evaluator, map_location=device, text_encoder_path=cfg.text_encoder.evaluator_path
+    )
     if language not in evaluator.info.languages:
-        raise ValueError(f"evaluator {cfg.evaluator} translates {evaluator.info.languages}, not {language!r}")
+        raise ConfigError(f"evaluator {cfg.evaluator} translates {evaluator.info.languages}, not {language!r}")
     evaluator_hash = file_hash(cfg.evaluator)
     decoding = _configure_decoding(cfg, evaluator)
     systems, notes, challenge = _systems(cfg, datamodule, device)

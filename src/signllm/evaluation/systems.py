@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import torch
 
+from signllm.cli import ConfigError
 from signllm.data.dataset import SignDataset
 from signllm.data.skels import Clip
 
@@ -30,9 +31,9 @@ def model_view(dataset: SignDataset, info) -> SignDataset:
     """The same samples encoded as a model was trained: its tokenizers and its ``lang`` indices."""
     missing = set(dataset.splits) - set(info.languages)
     if missing:
-        raise ValueError(f"the checkpoint has no sign language {sorted(missing)}; it has {info.languages}")
+        raise ConfigError(f"the checkpoint has no sign language {sorted(missing)}; it has {info.languages}")
     if info.skeleton != dataset.skeleton:
-        raise ValueError(f"the checkpoint was trained on skeleton={info.skeleton.name}; the data is skeleton={dataset.skeleton.name}")
+        raise ConfigError(f"the checkpoint was trained on skeleton={info.skeleton.name}; the data is skeleton={dataset.skeleton.name}")
     return SignDataset(
         dataset.splits,
         dataset.skeleton,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import torch
+
+from signllm.cli import ConfigError
 from torch import nn
 
 
@@ -27,14 +29,14 @@ class Augmentation:
         config = dict(config or {})
         known = {f.name for f in fields(cls)}
         if unknown := sorted(set(config) - known):
-            raise ValueError(f"unknown augmentation key(s) {unknown}; expected some of {sorted(known)}")
+            raise ConfigError(f"unknown augmentation key(s) {unknown}; expected some of {sorted(known)}")
         augmentation = cls(**config)
         if int(augmentation.future_frames) != augmentation.future_frames or augmentation.future_frames < 1:
-            raise ValueError(f"augmentation.future_frames must be an integer >= 1, got {augmentation.future_frames}")
+            raise ConfigError(f"augmentation.future_frames must be an integer >= 1, got {augmentation.future_frames}")
         if augmentation.noise_rate < 0:
-            raise ValueError(f"augmentation.noise_rate must be >= 0, got {augmentation.noise_rate}")
+            raise ConfigError(f"augmentation.noise_rate must be >= 0, got {augmentation.noise_rate}")
         if augmentation.just_counter and augmentation.noise_rate:
-            raise ValueError(
+            raise ConfigError(
                 "augmentation.just_counter=true cannot be combined with augmentation.noise_rate="
                 f"{augmentation.noise_rate}: a decoder that reads only the counter has no input frames to noise"
             )

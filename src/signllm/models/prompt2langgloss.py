@@ -74,8 +74,9 @@ class Prompt2LangGlossModule(ProductionModule):
         return ids, ids != PAD
 
     @torch.no_grad()
-    def generate(self, batch, max_frames=None, use_cache=True):
-        gloss, gloss_mask = self.langgloss(batch)
+    def generate(self, batch, max_frames=None, use_cache=True, langgloss=None):
+        """``langgloss``: the (ids, mask) of ``langgloss(batch)`` when the caller has decoded them already."""
+        gloss, gloss_mask = langgloss if langgloss is not None else self.langgloss(batch)
         memory = self.gloss_encoder(gloss, gloss_mask)
         return self.pose_decoder.generate(
             self.start_frame, memory, gloss_mask, max_frames or self.max_frames, use_cache

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from signllm.cli import ConfigError
+
 REFERENCE_VOCAB = 8000  # text tokens at which conf/size/*.yaml hit their named parameter counts
 
 
@@ -24,9 +26,9 @@ class Size:
         config = dict(config or {})
         names = [f.name for f in fields(cls)]
         if unknown := sorted(set(config) - set(names)):
-            raise ValueError(f"unknown size key(s) {unknown}; expected some of {names}")
+            raise ConfigError(f"unknown size key(s) {unknown}; expected some of {names}")
         if missing := [name for name in names[:5] if name not in config]:
-            raise ValueError(f"size.{missing[0]} is missing (choose size=tiny|base|large|super or set {missing})")
+            raise ConfigError(f"size.{missing[0]} is missing (choose size=tiny|base|large|super or set {missing})")
         return cls(**config)
 
     def block(self, layers: int) -> dict:

@@ -1,4 +1,11 @@
-"""``python -m signllm.preprocess``: run the configured stages (conf/preprocess.yaml) for one shard."""
+"""Preprocess a corpus: OpenPose JSON, DWPose frames or .pose files -> HDF5 -> 3D lifting -> a Prompt2Sign split.
+
+    python -m signllm.preprocess input_dir=<clips> output_dir=data/prompt2sign/asl split=train texts.path=<clips.tsv>
+    python -m signllm.preprocess skeleton=dwpose input_dir=<DWPose result folders> output_dir=... split=dev
+    python -m signllm.preprocess ... shard=3 num_shards=8 stages=[json2h5,lift]   # one shard of a SLURM array
+
+Runs the configured stages (conf/preprocess.yaml) for one shard; re-running skips the clips already finished.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,8 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from signllm.cli import entry_point
+from signllm.cli import ConfigError, entry_point
+from signllm.config import register
 from signllm.preprocess import pipeline
 from signllm.preprocess.inputs import InputReader
 from signllm.preprocess.manifest import build_manifest
@@ -15,14 +23,16 @@ from signllm.preprocess.tree import Tree
 from signllm.skeleton import Skeleton
 from signllm.threads import CLIP_FRAMES, configure_threads
 
-CONFIG_DIR = str(Path(__file__).resolve().parents[3] / "conf")
+ROOT = Path(__file__).resolve().parents[3]
+CONFIG_DIR = str(ROOT / "conf")
+register(ROOT)
 
 
 def run(cfg: DictConfig):
     """Run ``cfg.stages`` in order; returns the report when ``write`` ran, else None."""
     unknown = set(cfg.stages) - set(pipeline.STAGES)
     if unknown:
-        raise ValueError(f"stages: unknown {sorted(unknown)}; expected some of {pipeline.STAGES}")
+        raise ConfigError(f"stages: unknown {sorted(unknown)}; expected some of {pipeline.STAGES}")
     skeleton = Skeleton(cfg.skeleton)
     if "lift" in cfg.stages and skeleton.dims == 3:
         Tree.of(skeleton)  # a layout that cannot be lifted fails now, not after the import

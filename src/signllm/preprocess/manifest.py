@@ -18,6 +18,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+
+from signllm.cli import ConfigError
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +41,7 @@ def _read_tsv(path: Path, id_column: str, text_column: str, gloss_column: str | 
         rows = csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {id_column, text_column, gloss_column or id_column} - set(rows.fieldnames or ())
         if missing:
-            raise ValueError(f"{path}:1: missing column(s) {sorted(missing)}; header is {rows.fieldnames}")
+            raise ConfigError(f"{path}:1: missing column(s) {sorted(missing)}; header is {rows.fieldnames}")
         return {row[id_column]: (row[text_column], row[gloss_column] if gloss_column else None) for row in rows}
 
 
@@ -54,7 +56,7 @@ def _read_files_pair(path: Path) -> dict:
     glosses = _read_lines(gloss_path) if gloss_path.is_file() else [None] * len(ids)
     for other, lines in ((path.with_suffix(".text"), texts), (gloss_path, glosses)):
         if len(lines) != len(ids):
-            raise ValueError(f"{other}:{min(len(lines), len(ids)) + 1}: {len(lines)} lines, but {path} has {len(ids)}")
+            raise ConfigError(f"{other}:{min(len(lines), len(ids)) + 1}: {len(lines)} lines, but {path} has {len(ids)}")
     return {clip_id: (text, gloss) for clip_id, text, gloss in zip(ids, texts, glosses)}
 
 
@@ -77,13 +79,13 @@ def _field(document, dotted: str):
 
 def _read_sidecar(path: Path, texts: Mapping) -> tuple[str | None, str | None]:
     if not texts.get("text_field"):
-        raise ValueError("texts.text_field: required with texts.sidecar (a dotted path, e.g. sentence.english)")
+        raise ConfigError("texts.text_field: required with texts.sidecar (a dotted path, e.g. sentence.english)")
     if not path.is_file():
         return None, None
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path}: unreadable sidecar: {error}") from None
+        raise ConfigError(f"{path}: unreadable sidecar: {error}") from None
     gloss = _field(document, texts["gloss_field"]) if texts.get("gloss_field") else None
     return _field(document, texts["text_field"]), gloss
 
@@ -129,5 +131,5 @@ def build_manifest(input_dir: Path | str, texts: Mapping) -> list[ClipSource]:
 def shard_of(sources: list[ClipSource], shard: int, num_shards: int) -> list[ClipSource]:
     """Shard ``shard`` of ``num_shards``: manifest entries shard::num_shards."""
     if not 0 <= shard < num_shards:
-        raise ValueError(f"shard={shard} must lie in [0, num_shards={num_shards})")
+        raise ConfigError(f"shard={shard} must lie in [0, num_shards={num_shards})")
     return sources[shard::num_shards]

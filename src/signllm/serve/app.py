@@ -96,15 +96,14 @@ def create_app(generator: Generator, limits: Limits = Limits(), names: Mapping[s
                 "(limits.max_text_length)"
             )
         check_texts([request.text])
-        if request.language is None and request.prompt:
-            return None
-        return generator.resolve_language(request.language)
+        return generator.resolve_language(request.language, prompt=request.prompt)
 
     def generate(request: GenerateRequest, language: str | None) -> tuple[np.ndarray, str]:
+        """Frames and the language they are in (in prompt mode, possibly the one the model chose)."""
         # generation is greedy, so no seed: seeding torch's global generator from several threads would race
-        frames = generator.generate(request.text, language, prompt=request.prompt, seed=None,
-                                    max_frames=limits.max_frames)
-        return frames, generator.resolve_language(language)
+        clips = generator.generate_clips(request.text, language, prompt=request.prompt, seed=None,
+                                         max_frames=limits.max_frames)
+        return clips[0].frames, generator.output_language(clips, language)
 
     # The jobs below run in a worker thread, up to the encoded answer: the event loop only sends bytes.
 
