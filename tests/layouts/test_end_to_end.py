@@ -91,7 +91,10 @@ def run(request, tmp_path_factory):
     datamodule = instantiate(cfg.data)
     datamodule.setup()
     test = datamodule.dataset("test")
-    return SimpleNamespace(skeleton=load_skeleton(layout), model=model, evaluator=evaluator, report=report, test=test)
+    return SimpleNamespace(
+        skeleton=load_skeleton(layout), model=model, evaluator=evaluator, report=report, test=test,
+        output_dir=root / "evaluation",
+    )
 
 
 def test_tiny_models_train_in_the_layout(run):
@@ -116,6 +119,22 @@ def test_evaluation_reports_every_system_beside_the_ceiling(run):
         assert scores[CEILING][split]["dtw"] == pytest.approx(0, abs=1e-4)
         assert scores[CEILING][split]["duration_ratio"] == 1
         assert scores["mean pose"][split]["dtw"] > 0
+
+
+def test_an_slrtp_layout_gets_a_submission_per_split(run):
+    """evaluate.py writes the challenge's ``name -> {name, text, gloss, poses_3d [N, 178, 3], speaker}`` file for
+    every split of a ``slrtp178`` checkpoint, one entry per clip, and none for the other layouts."""
+    files = sorted(run.output_dir.glob("submission_*.pt"))
+    if run.skeleton.name != "slrtp178":
+        assert files == []
+        return
+    assert [path.name for path in files] == ["submission_tiny_dev.pt", "submission_tiny_test.pt"]
+    entries = torch.load(files[-1], weights_only=True)
+    assert sorted(entries) == sorted(sample["id"] for sample in run.report["samples"]["tiny"]["test"])
+    for name, entry in entries.items():
+        assert {"name", "text", "gloss", "poses_3d"} <= set(entry) and entry["name"] == name
+        poses = torch.as_tensor(entry["poses_3d"])
+        assert poses.ndim == 3 and poses.shape[1:] == (178, 3) and 1 <= len(poses) <= MAX_FRAMES
 
 
 def test_generation_from_text_alone_is_what_the_evaluation_scored(run):
