@@ -180,10 +180,6 @@ class Skeleton:
         """(..., num_coords) coordinates -> (..., num_points, dims); numpy arrays and torch tensors."""
         return coords.reshape(*coords.shape[:-1], self.num_points, self.dims)
 
-    def split_frames(self, frames):
-        """(..., frame_size) frames -> ((..., num_coords) coordinates, (...) counter)."""
-        return frames[..., : self.num_coords], frames[..., self.num_coords]
-
     def bone_lengths(self, joints: np.ndarray) -> np.ndarray:
         """(..., num_points, dims) joints -> (..., num_bones) bone lengths."""
         parents, children = np.array(self.bones).T

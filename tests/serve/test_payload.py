@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from signllm.render.draw import point_colours
-from signllm.serve.payload import frames_payload, layout_payload
+from signllm.serve.payload import frames_payload, layout_payload, strokes_payload
 from signllm.skeleton import load_skeleton
 
 
@@ -32,3 +32,17 @@ def test_frames_drop_the_counter_and_send_missing_points_as_null():
     layout = {"points": 2, "dims": 3}
     frames = np.array([[0.123456789, 1, 2, np.nan, 4, 5, 0.5], [6, 7, 8, 9, np.inf, 11, 1.0]], dtype=np.float32)
     assert frames_payload(frames, layout) == [[0.12346, 1.0, 2.0, None, 4.0, 5.0], [6.0, 7.0, 8.0, 9.0, None, 11.0]]
+
+
+@pytest.mark.parametrize("name", ["openpose50", "dwpose", "slrtp178"])
+def test_the_strokes_draw_every_edge_once_hands_on_top(name):
+    """The page draws what the renderer computes: polylines covering each bone and contour once, bottom to top."""
+    skeleton = load_skeleton(name)
+    frames = np.random.default_rng(0).normal(0, 1, (5, skeleton.frame_size)).astype(np.float32)
+    strokes = strokes_payload(frames, skeleton)
+    drawn = [frozenset(pair) for stroke in strokes for pair in zip(stroke["points"], stroke["points"][1:])]
+    assert sorted(map(sorted, drawn)) == sorted(map(sorted, map(frozenset, skeleton.edges)))
+    assert all(stroke["width"] > 0 and stroke["colour"].startswith("#") for stroke in strokes)
+    hands = set(layout_payload(SimpleNamespace(info=SimpleNamespace(skeleton=skeleton)))["dots"])
+    on_hands = [set(stroke["points"][1:]) <= hands for stroke in strokes]
+    assert on_hands[-1] and on_hands.index(True) > 0 and all(on_hands[on_hands.index(True):])

@@ -117,6 +117,7 @@ class SignDataModule(LightningDataModule):
         self.vocab_size, self.seed = vocab_size, seed
         self.text_encoder = text_encoder  # the model's text_encoder config: which tokenizer reads the text
         self._datasets: dict[str, SignDataset] = {}
+        self._caches: dict[str, dict[str, Path]] | None = None  # once per process: hashing sources and caches costs
         self._info: DataInfo | None = None
 
     @property
@@ -144,17 +145,20 @@ class SignDataModule(LightningDataModule):
         return {code: Path(spec["root"]) for code, spec in self.specs.items()}
 
     def _packed(self) -> dict[str, dict[str, Path]]:
-        """split -> language -> packed cache path (packing what is missing or stale)."""
-        folders = self.folders()
-        return {
-            split: {
-                code: ensure_packed(
-                    folder, split, self.cache_dir, f"{self.source}-{code}", self.skeleton, self.storage_of(code)
-                )
-                for code, folder in folders.items()
+        """split -> language -> packed cache path (packing what is missing or stale), checked once per process
+        (``prepare_data`` and ``setup`` both need them)."""
+        if self._caches is None:
+            folders = self.folders()
+            self._caches = {
+                split: {
+                    code: ensure_packed(
+                        folder, split, self.cache_dir, f"{self.source}-{code}", self.skeleton, self.storage_of(code)
+                    )
+                    for code, folder in folders.items()
+                }
+                for split in SPLITS
             }
-            for split in SPLITS
-        }
+        return self._caches
 
     def prepare_data(self) -> None:
         """Generate/pack/train once (Lightning calls this on one process per node)."""

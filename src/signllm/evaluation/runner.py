@@ -112,10 +112,10 @@ def score_samples(
 def _field_statistics(frames: torch.Tensor, lengths: torch.Tensor, batch: dict, skeleton) -> list[dict[str, float]]:
     """Per-row field-score statistics of generated frames against the batch's references (real frames only)."""
     hyp, ref = frames.cpu().numpy(), batch["frames"].cpu().numpy()
-    seen = batch["confidence"].cpu().numpy() > 0 if "confidence" in batch else None
+    seen = batch["confidence"].cpu().numpy() > 0
     hyp_len, ref_len = lengths.tolist(), batch["lengths"].tolist()
     return [
-        sample_statistics(hyp[i, : hyp_len[i]], ref[i, : ref_len[i]], skeleton, None if seen is None else seen[i, : ref_len[i]])
+        sample_statistics(hyp[i, : hyp_len[i]], ref[i, : ref_len[i]], skeleton, seen[i, : ref_len[i]])
         for i in range(len(hyp))
     ]
 

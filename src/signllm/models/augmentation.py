@@ -12,9 +12,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import torch
+from torch import nn
 
 from signllm.cli import ConfigError
-from torch import nn
 
 
 @dataclass(frozen=True)

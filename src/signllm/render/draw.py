@@ -134,9 +134,9 @@ def _owners(skeleton: Skeleton) -> np.ndarray:
     return np.array([point.split(".", 1)[0] for point in skeleton.points])
 
 
-def _strokes(skeleton: Skeleton, in_face: np.ndarray, pixels: float) -> list[tuple[np.ndarray, tuple, int]]:
-    """Every polyline to draw, bottom to top (body, face, hands): (point indices, colour, width in pixels
-    of the drawn canvas); ``pixels`` = canvas pixels per pixel of a 256-pixel image."""
+def _strokes(skeleton: Skeleton, in_face: np.ndarray) -> list[tuple[np.ndarray, tuple, float]]:
+    """Every polyline to draw, bottom to top (body, face, hands): (point indices, colour, width in pixels of
+    a 256-pixel image)."""
     styles = _point_styles(skeleton)
 
     def style(parent: int, child: int):
@@ -147,7 +147,19 @@ def _strokes(skeleton: Skeleton, in_face: np.ndarray, pixels: float) -> list[tup
         chains.append((chain, _face_style(name) if component == "face" else styles[chain[0]]))
     layers = [LAYERS.index(owner) if owner in LAYERS else len(LAYERS) for owner in _owners(skeleton)]
     chains.sort(key=lambda item: layers[item[0][-1]])
-    return [(np.array(chain), colour, max(round(width * pixels), 1)) for chain, (colour, width) in chains]
+    return [(np.array(chain), colour, width) for chain, (colour, width) in chains]
+
+
+def clip_strokes(frames, skeleton: Skeleton, confidence=None) -> list[tuple[np.ndarray, tuple, float]]:
+    """The polylines ``render_clip`` draws for a clip, bottom to top: (point indices, colour, width in pixels
+    of a 256-pixel image); other drawers (the web page) draw what this says."""
+    points = skeleton.to_joints(coordinates(frames, skeleton))[..., :2]
+    return _strokes(skeleton, _in_face(points, _visible(points, confidence, skeleton), skeleton))
+
+
+def dot_points(skeleton: Skeleton) -> np.ndarray:
+    """The points drawn with a dot (every hand point, so finger shapes stay legible), ``DOT_RADIUS`` wide."""
+    return np.flatnonzero(np.isin(_owners(skeleton), tuple(HAND_COLOURS)))
 
 
 def _fit(points: np.ndarray, visible: np.ndarray, width: int, height: int, top: int) -> np.ndarray:
@@ -213,10 +225,11 @@ def render_clip(frames, skeleton: Skeleton, size: int = 256, title: str | None =
     points = _fit(points, visible, side, side, top)
     pixels = side / 256  # canvas pixels per pixel of a 256-pixel image
     lines = [  # per polyline: its points' coordinates in every frame, whether all are shown in a frame
-        (points[:, chain].reshape(len(points), -1).tolist(), visible[:, chain].all(axis=1), chain, colour, width)
-        for chain, colour, width in _strokes(skeleton, _in_face(points, visible, skeleton), pixels)
+        (points[:, chain].reshape(len(points), -1).tolist(), visible[:, chain].all(axis=1), chain, colour,
+         max(round(width * pixels), 1))
+        for chain, colour, width in _strokes(skeleton, _in_face(points, visible, skeleton))
     ]
-    hands = np.flatnonzero(np.isin(_owners(skeleton), tuple(HAND_COLOURS)))
+    hands = dot_points(skeleton)
     radius = DOT_RADIUS * pixels
     dots = np.concatenate([points[:, hands] - radius, points[:, hands] + radius], axis=-1).tolist()  # (T, points, box)
     dot_colours = [point_colours(skeleton)[point] for point in hands]

@@ -1,7 +1,7 @@
 """The web app: the page, and a JSON API over one loaded ``signllm.api.Generator``.
 
 ``GET /`` the page; ``GET /health``; ``GET /api/languages``; ``POST /api/generate`` {text, language,
-prompt} -> frames, fps, layout; ``GET /api/generate.{pose,skels,mp4,gif}?text=..&language=..&prompt=..``
+prompt} -> frames, fps, layout, strokes; ``GET /api/generate.{pose,skels,mp4,gif}?text=..&language=..&prompt=..``
 the same generation as a file, written by the API's own writers into a temporary folder and sent back.
 A bad request gets a 4xx answer ``{"detail": "<one line>"}`` before it takes a place in the queue.
 """
@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from signllm.api import GenerationError, Generator, check_texts
 from signllm.render.export import FORMATS
 from signllm.serve.limiter import Busy, Limiter, TimeLimit
-from signllm.serve.payload import frames_payload, layout_payload
+from signllm.serve.payload import frames_payload, layout_payload, strokes_payload
 
 PAGE = Path(__file__).resolve().parent / "page"
 MEDIA_TYPES = {"skels": "text/plain", "mp4": "video/mp4", "gif": "image/gif"}  # others: binary
@@ -117,6 +117,7 @@ def create_app(generator: Generator, limits: Limits = Limits(), names: Mapping[s
             "num_frames": len(frames),
             "layout": layout,
             "frames": frames_payload(frames, layout),
+            "strokes": strokes_payload(frames, generator.info.skeleton),
         })
 
     def file(request: GenerateRequest, language: str | None, suffix: str) -> Response:

@@ -1,11 +1,14 @@
-"""What the page is sent: the skeleton layout to draw, and generated frames as plain coordinates."""
+"""What the page is sent: the skeleton layout, generated frames as plain coordinates, and the strokes that
+draw them -- computed by the renderer (``signllm.render.draw``), so the page draws a clip as our renders do
+without a copy of their rules."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from signllm.api import Generator
-from signllm.render.draw import point_colours
+from signllm.render.draw import DOT_RADIUS, clip_strokes, dot_points, point_colours
+from signllm.skeleton import Skeleton
 
 COORD_DECIMALS = 5  # as in .skels files
 
@@ -17,7 +20,8 @@ def _hex(colour: tuple[int, int, int]) -> str:
 def layout_payload(generator: Generator) -> dict:
     """The checkpoint's layout (``generator.info.skeleton``) as the page draws it: point names, a group
     (component: ``body``, ``left_hand``, ``right_hand``, ``face``) and the renderer's colour per point,
-    edges (bones and face contours), coordinates per point."""
+    edges (bones and face contours), coordinates per point, the points drawn with a dot and its radius (pixels of
+    a 256-pixel image)."""
     skeleton = generator.info.skeleton
     return {
         "name": skeleton.name,
@@ -27,7 +31,18 @@ def layout_payload(generator: Generator) -> dict:
         "groups": [component.name for component in skeleton.components for _ in component.points],
         "colours": [_hex(colour) for colour in point_colours(skeleton)],
         "edges": [[int(a), int(b)] for a, b in skeleton.edges],
+        "dots": dot_points(skeleton).tolist(),
+        "dot_radius": DOT_RADIUS,
     }
+
+
+def strokes_payload(frames: np.ndarray, skeleton: Skeleton) -> list[dict]:
+    """The polylines the renderer draws for this clip, bottom to top: point indices, colour, width in pixels
+    of a 256-pixel image."""
+    return [
+        {"points": chain.tolist(), "colour": _hex(colour), "width": width}
+        for chain, colour, width in clip_strokes(frames, skeleton)
+    ]
 
 
 def frames_payload(frames: np.ndarray, layout: dict) -> list[list[float | None]]:

@@ -4,8 +4,6 @@ Per layout: train.py's body trains a tiny MLSF and a tiny back-translator for a 
 scores the model beside the ceiling and the baselines, and ``signllm.load`` generates from text alone the clips
 the evaluation scored and exports ``.pose`` files that pose-format reads back with the same frames (world units)
 and confidences. A layout added to conf/skeleton is covered without touching this file.
-
-(This folder has no ``__init__.py`` on purpose: a package ``tests.layouts`` would shadow ``tests/layouts.py``.)
 """
 
 import json
